@@ -1,0 +1,107 @@
+/**
+ * Row types of Countersign's tables, as stored. The same columns on SQLite and PostgreSQL:
+ * times are ISO-8601 UTC strings (`Date#toISOString()`, fixed width, so they sort and compare as
+ * text), booleans are 0/1 integers, lists and objects are JSON text. Domain objects are mapped from
+ * these rows in one place per table (store/*.ts); nothing above `store/` sees a row.
+ */
+import type { ColumnType, Generated } from 'kysely'
+
+/** Integer primary keys: generated on insert, a plain number once read. */
+type Id = Generated<number>
+
+export interface ConnectionTable {
+  connection_id: Id
+  name: string
+  /** The Odoo user this connection acts as (the requester of its approval requests). */
+  odoo_uid: number
+  odoo_login: string
+  odoo_user_name: string
+  /** SHA-256 (hex) of the MCP bearer token; the token itself is never stored. */
+  token_hash: string
+  /** The first characters of the token (`csk_AbCd…`), to recognise it in lists. */
+  token_prefix: string
+  /** The Odoo password or API key, AES-256-GCM encrypted (see store/secret-box.ts). */
+  odoo_secret_enc: string
+  write_access: number
+  /** JSON array of tool names; empty = every tool the write flag permits. */
+  allowed_tools: string
+  /** JSON array of tool names gated behind approval. */
+  approval_tools: string
+  approver_uid: number | null
+  approver_login: string | null
+  approver_name: string | null
+  approval_expiry_hours: number
+  /** 'active' | 'revoked' */
+  status: string
+  created_at: string
+  updated_at: string
+  revoked_at: string | null
+  last_used_at: string | null
+  request_count: ColumnType<number, number | undefined, number>
+}
+
+export interface ApprovalRequestTable {
+  request_id: Id
+  connection_id: number
+  tool: string
+  /** The Odoo model the call touches, when the tool has one (for search and display). */
+  model: string | null
+  /** The arguments exactly as filed: canonical JSON text, never updated. */
+  arguments: string
+  /** SHA-256 (hex) of `arguments`, checked again before execution. */
+  arguments_sha256: string
+  summary: string
+  requester_uid: number
+  requester_login: string
+  requester_name: string
+  approver_uid: number | null
+  approver_login: string | null
+  approver_name: string | null
+  /** 'pending' | 'approved' | 'rejected' | 'expired' */
+  status: string
+  /** 'pending' | 'running' | 'success' | 'error' */
+  execution_status: string
+  requested_at: string
+  expires_at: string
+  decided_at: string | null
+  decided_by_uid: number | null
+  decided_by_login: string | null
+  decided_by_name: string | null
+  approver_note: string | null
+  execution_started_at: string | null
+  execution_finished_at: string | null
+  /** The cached tool result as JSON text (bounded; see `result_truncated`). */
+  result: string | null
+  result_truncated: number
+  error: string | null
+  /** JSON array of the mail.activity ids created for this request in Odoo. */
+  activity_ids: string
+}
+
+export interface AuditLogTable {
+  audit_id: Id
+  at: string
+  /** What happened: 'tool_call', 'request_filed', 'decision', 'decision_refused', 'execution_started',
+   * 'execution_finished', 'request_expired', 'connection_created', 'connection_updated', … */
+  event: string
+  connection_id: number | null
+  request_id: number | null
+  actor_uid: number | null
+  actor_login: string | null
+  tool: string | null
+  model: string | null
+  /** 'ok' | 'error' | 'refused' | 'pending_approval' | … */
+  outcome: string
+  duration_ms: number | null
+  error: string | null
+  /** Extra facts as JSON text (a refusal's reason, a decision's note…); never secrets. */
+  detail: string | null
+  /** Tool arguments and result as JSON text, only when COUNTERSIGN_AUDIT_PAYLOADS=true. */
+  payload: string | null
+}
+
+export interface Database {
+  connection: ConnectionTable
+  approval_request: ApprovalRequestTable
+  audit_log: AuditLogTable
+}
