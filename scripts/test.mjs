@@ -29,7 +29,9 @@ const result = JSON.parse(readFileSync(report, 'utf8'))
 const passed = result.numPassedTests ?? 0
 let failed = result.numFailedTests ?? 0
 // A file that fails to load counts no tests but is a failure.
-failed += (result.testResults ?? []).filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length
+failed += (result.testResults ?? []).filter(
+  (f) => f.status === 'failed' && f.assertionResults.length === 0,
+).length
 const skipped = (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0)
 let code = run.status ?? 1
 if (skipped > 0 && process.env.CI === 'true') {

@@ -186,8 +186,23 @@ export function readServerConfig(env: Env): ServerConfig {
 /** Settings of the `approvals` CLI, which talks to a running server's JSON API. */
 export function readClientConfig(env: Env): ClientConfig {
   return {
-    url: read(env, 'COUNTERSIGN_URL', httpUrl, 'give the URL of a running Countersign server, e.g. http://127.0.0.1:8080'),
+    url: read(
+      env,
+      'COUNTERSIGN_URL',
+      httpUrl,
+      'give the URL of a running Countersign server, e.g. http://127.0.0.1:8080',
+    ),
     login: read(env, 'COUNTERSIGN_LOGIN', nonEmpty, 'give your Odoo login'),
     password: read(env, 'COUNTERSIGN_PASSWORD', nonEmpty, 'give your Odoo password or API key'),
   }
+}
+
+export function readLogLevel(env: Env): string {
+  return read(
+    env,
+    'COUNTERSIGN_LOG_LEVEL',
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    'use one of fatal, error, warn, info, debug, trace, silent',
+    'info',
+  )
 }

@@ -28,7 +28,11 @@ export class OdooError extends Error {
   /** Odoo's fully qualified exception name, e.g. `odoo.exceptions.AccessError`, when Odoo sent one. */
   readonly odoo_name: string | null
 
-  constructor(kind: OdooErrorKind, message: string, options: { odoo_name?: string | null; cause?: unknown } = {}) {
+  constructor(
+    kind: OdooErrorKind,
+    message: string,
+    options: { odoo_name?: string | null; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.kind = kind
     this.odoo_name = options.odoo_name ?? null

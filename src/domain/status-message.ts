@@ -1,0 +1,63 @@
+/**
+ * What Countersign tells the AI about a request: the `message` of the `pending_approval` result
+ * and of `check_approval_status` (seed step 4). Written for a model: what happened, what to tell
+ * the user, and what not to do (never re-run an approved tool; re-file after expiry only if the
+ * user still wants it). Pure wording over request data.
+ */
+import { type ApprovalRequest, OUTCOME_UNKNOWN } from './approval-request.js'
+
+type Described = Pick<
+  ApprovalRequest,
+  | 'request_id'
+  | 'tool'
+  | 'status'
+  | 'execution_status'
+  | 'approver'
+  | 'decided_by'
+  | 'approver_note'
+  | 'error'
+  | 'expires_at'
+>
+
+function who(request: Pick<ApprovalRequest, 'approver'>): string {
+  return request.approver ? request.approver.name : 'an MCP administrator'
+}
+
+function note(request: Pick<ApprovalRequest, 'approver_note'>): string {
+  return request.approver_note ? ` Approver note: "${request.approver_note}".` : ''
+}
+
+export function pendingMessage(
+  request: Pick<ApprovalRequest, 'request_id' | 'tool' | 'approver' | 'expires_at'>,
+): string {
+  return (
+    `This action is awaiting human approval by ${who(request)} (until ${request.expires_at.toISOString()}). ` +
+    `Tell the user; call check_approval_status with request_id ${request.request_id} when they ask. ` +
+    `Do not call ${request.tool} again.`
+  )
+}
+
+export function statusMessage(request: Described): string {
+  const id = request.request_id
+  const decider = request.decided_by?.name ?? 'the approver'
+  switch (request.status) {
+    case 'pending':
+      return `Request ${id} is still awaiting approval by ${who(request)}. Tell the user it is pending; check again when they ask. Do not call ${request.tool} again.`
+    case 'rejected':
+      return `Request ${id} was rejected by ${decider}; the action was not performed.${note(request)} Tell the user. Do not call ${request.tool} again unless the user asks for a new request.`
+    case 'expired':
+      return `Request ${id} expired without a decision; the action was not performed. If the user still wants it, call ${request.tool} again to file a fresh request.`
+    case 'approved':
+      switch (request.execution_status) {
+        case 'pending':
+        case 'running':
+          return `Request ${id} was approved by ${decider} and is being executed now.${note(request)} Check again in a moment. Do not call ${request.tool} again.`
+        case 'success':
+          return `Request ${id} was approved by ${decider} and executed successfully.${note(request)} Show the user the cached result below. Do not call ${request.tool} again: that would repeat the action.`
+        case 'error':
+          if (request.error === OUTCOME_UNKNOWN)
+            return `Request ${id} was approved by ${decider}, but the server stopped while executing it: the ${OUTCOME_UNKNOWN}. Tell the user; do not re-file until someone has checked Odoo.`
+          return `Request ${id} was approved by ${decider}, but executing it in Odoo failed: ${request.error ?? 'unknown error'}.${note(request)} Tell the user. Do not retry automatically; file a new request only if the user asks after fixing the cause.`
+      }
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The Odoo client over JSON-RPC (`POST /jsonrpc`: `common.version`, `common.authenticate`,
+ * `object.execute_kw`), which every Odoo from 8 to 19 answers. Maps Odoo's error envelope to
+ * OdooError. Does not retry: a write that timed out may have been applied, and only the caller
+ * knows whether repeating it is safe.
+ */
+import { kindOfOdooName, OdooError } from './errors.js'
+import type { HttpPoster } from './http-post.js'
+import type { CallParams, OdooClient, OdooCredentials, OdooSession, OdooVersion } from './types.js'
+import { parseVersion } from './version.js'
+
+interface JsonRpcErrorBody {
+  code?: number
+  message?: string
+  data?: { name?: string; message?: string; arguments?: unknown[] }
+}
+
+export interface JsonRpcClientOptions {
+  url: string
+  db: string
+  timeout_ms: number
+  http: HttpPoster
+}
+
+export function createJsonRpcClient(options: JsonRpcClientOptions): OdooClient {
+  const endpoint = new URL('/jsonrpc', `${options.url}/`)
+  let nextId = 1
+  let version: Promise<OdooVersion> | null = null
+
+  async function rpc<T>(
+    service: string,
+    method: string,
+    args: unknown[],
+    timeout_ms = options.timeout_ms,
+  ): Promise<T> {
+    const answer = await options.http.request(
+      'POST',
+      endpoint,
+      { jsonrpc: '2.0', method: 'call', params: { service, method, args }, id: nextId++ },
+      {},
+      timeout_ms,
+    )
+    let parsed: { result?: T; error?: JsonRpcErrorBody }
+    try {
+      parsed = JSON.parse(answer.body)
+    } catch (cause) {
+      throw new OdooError(
+        'network',
+        `Odoo at ${options.url} did not answer JSON-RPC (HTTP ${answer.status}, ${answer.contentType || 'no content type'}); is ODOO_URL the Odoo base URL?`,
+        { cause },
+      )
+    }
+    if (parsed.error) throw errorFromJsonRpc(parsed.error)
+    if (!('result' in parsed)) {
+      throw new OdooError(
+        'network',
+        `Odoo at ${options.url} answered HTTP ${answer.status} without a JSON-RPC result`,
+      )
+    }
+    return parsed.result as T
+  }
+
+  function session(credentials: OdooCredentials & { uid: number }): OdooSession {
+    const { login, secret, uid } = credentials
+    return {
+      uid,
+      login,
+      call<T>(model: string, method: string, params: CallParams = {}): Promise<T> {
+        const args = params.ids ? [params.ids, ...(params.args ?? [])] : (params.args ?? [])
+        const kwargs = params.context ? { ...params.kwargs, context: params.context } : (params.kwargs ?? {})
+        return rpc<T>(
+          'object',
+          'execute_kw',
+          [options.db, uid, secret, model, method, args, kwargs],
+          params.timeout_ms,
+        )
+      },
+    }
+  }
+
+  return {
+    url: options.url,
+    db: options.db,
+    protocol: 'jsonrpc',
+    version() {
+      version ??= rpc<Record<string, unknown>>('common', 'version', []).then(parseVersion)
+      version.catch(() => {
+        version = null
+      })
+      return version
+    },
+    async authenticate(credentials) {
+      const uid = await rpc<number | false>('common', 'authenticate', [
+        options.db,
+        credentials.login,
+        credentials.secret,
+        {},
+      ])
+      if (typeof uid !== 'number' || uid <= 0) {
+        throw new OdooError(
+          'authentication_failed',
+          `Odoo refused the login '${credentials.login}': wrong login, password or API key`,
+        )
+      }
+      return session({ ...credentials, uid })
+    },
+    session,
+    async close() {
+      options.http.close()
+    },
+  }
+}
+
+/** Odoo 17: `{"code":200,"message":"Odoo Server Error","data":{"name":"odoo.exceptions.AccessError","message":…}}`. */
+export function errorFromJsonRpc(error: JsonRpcErrorBody): OdooError {
+  const name = error.data?.name ?? null
+  const message =
+    error.data?.message ||
+    (typeof error.data?.arguments?.[0] === 'string' ? error.data.arguments[0] : '') ||
+    error.message ||
+    'Odoo Server Error'
+  return new OdooError(kindOfOdooName(name), message, { odoo_name: name })
+}
