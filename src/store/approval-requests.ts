@@ -1,0 +1,167 @@
+/**
+ * Queries on the `approval_request` table that file and read requests, and the one mapping from its
+ * rows to `ApprovalRequest` objects. The state changes (decide, claim, finish, expire) are
+ * compare-and-set statements in approval-transitions.ts. Does not decide who may see or decide a
+ * request: the caller passes the visibility it has worked out.
+ */
+import type { Kysely, Selectable } from 'kysely'
+import type { ApprovalRequest, ApprovalStatus, ExecutionStatus } from '../domain/approval-request.js'
+import type { ApprovalRequestTable, Database } from './tables.js'
+import {
+  containsText,
+  countOf,
+  iso,
+  type Page,
+  paging,
+  parseNumberList,
+  toDate,
+  toDateOrNull,
+} from './values.js'
+
+// The domain owns the shape; the store maps rows to exactly it. Re-exported for store callers.
+export type { ApprovalRequest, ApprovalStatus, ExecutionStatus }
+
+/** What filing decides; ids, statuses, decision and execution fields start empty. */
+export type NewApprovalRequest = Pick<
+  ApprovalRequest,
+  | 'connection_id'
+  | 'tool'
+  | 'model'
+  | 'arguments'
+  | 'arguments_sha256'
+  | 'summary'
+  | 'requester_uid'
+  | 'requester_login'
+  | 'requester_name'
+  | 'approver_uid'
+  | 'approver_login'
+  | 'approver_name'
+  | 'requested_at'
+  | 'expires_at'
+>
+
+export function approvalRequestFromRow(row: Selectable<ApprovalRequestTable>): ApprovalRequest {
+  return {
+    request_id: row.request_id,
+    connection_id: row.connection_id,
+    tool: row.tool,
+    model: row.model,
+    arguments: row.arguments,
+    arguments_sha256: row.arguments_sha256,
+    summary: row.summary,
+    requester_uid: row.requester_uid,
+    requester_login: row.requester_login,
+    requester_name: row.requester_name,
+    approver_uid: row.approver_uid,
+    approver_login: row.approver_login,
+    approver_name: row.approver_name,
+    status: row.status as ApprovalStatus,
+    execution_status: row.execution_status as ExecutionStatus,
+    requested_at: toDate(row.requested_at),
+    expires_at: toDate(row.expires_at),
+    decided_at: toDateOrNull(row.decided_at),
+    decided_by_uid: row.decided_by_uid,
+    decided_by_login: row.decided_by_login,
+    decided_by_name: row.decided_by_name,
+    approver_note: row.approver_note,
+    execution_started_at: toDateOrNull(row.execution_started_at),
+    execution_finished_at: toDateOrNull(row.execution_finished_at),
+    result: row.result,
+    result_truncated: row.result_truncated === 1,
+    error: row.error,
+    activity_ids: parseNumberList(row.activity_ids, 'approval_request.activity_ids'),
+  }
+}
+
+/** Files a request (status and execution_status 'pending'); returns it with its new request_id. */
+export async function insertApprovalRequest(
+  db: Kysely<Database>,
+  input: NewApprovalRequest,
+): Promise<ApprovalRequest> {
+  const row = await db
+    .insertInto('approval_request')
+    .values({
+      connection_id: input.connection_id,
+      tool: input.tool,
+      model: input.model,
+      arguments: input.arguments,
+      arguments_sha256: input.arguments_sha256,
+      summary: input.summary,
+      requester_uid: input.requester_uid,
+      requester_login: input.requester_login,
+      requester_name: input.requester_name,
+      approver_uid: input.approver_uid,
+      approver_login: input.approver_login,
+      approver_name: input.approver_name,
+      status: 'pending',
+      execution_status: 'pending',
+      requested_at: iso(input.requested_at),
+      expires_at: iso(input.expires_at),
+      result_truncated: 0,
+      activity_ids: '[]',
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  return approvalRequestFromRow(row)
+}
+
+export async function getApprovalRequest(
+  db: Kysely<Database>,
+  request_id: number,
+): Promise<ApprovalRequest | undefined> {
+  const row = await db
+    .selectFrom('approval_request')
+    .selectAll()
+    .where('request_id', '=', request_id)
+    .executeTakeFirst()
+  return row && approvalRequestFromRow(row)
+}
+
+export interface ApprovalRequestFilter {
+  /** One status or several; absent = every status. */
+  status?: ApprovalStatus | ApprovalStatus[]
+  /** Case-insensitive text contained in the tool, the model or the requester's login. */
+  search?: string
+  /** Only requests filed by this Odoo user (through any of their connections). */
+  requester_uid?: number
+  /** Only requests assigned to this Odoo user. */
+  approver_uid?: number
+  /** Only requests this Odoo user filed or is assigned to: what a non-administrator may see. */
+  visible_to_uid?: number
+  connection_id?: number
+  /** 1-based; default 1. */
+  page?: number
+  /** Default 50, at most 500. */
+  page_size?: number
+}
+
+/** Requests matching every given filter, newest first (by request_id), one page plus the total. */
+export async function listApprovalRequests(
+  db: Kysely<Database>,
+  filter: ApprovalRequestFilter = {},
+): Promise<Page<ApprovalRequest>> {
+  const { page, page_size, offset } = paging(filter.page, filter.page_size)
+  let query = db.selectFrom('approval_request')
+  const statuses = filter.status === undefined ? [] : [filter.status].flat()
+  if (statuses.length > 0) query = query.where('status', 'in', statuses)
+  if (filter.requester_uid !== undefined) query = query.where('requester_uid', '=', filter.requester_uid)
+  if (filter.approver_uid !== undefined) query = query.where('approver_uid', '=', filter.approver_uid)
+  if (filter.connection_id !== undefined) query = query.where('connection_id', '=', filter.connection_id)
+  const viewer = filter.visible_to_uid
+  if (viewer !== undefined)
+    query = query.where((eb) => eb.or([eb('requester_uid', '=', viewer), eb('approver_uid', '=', viewer)]))
+  const search = filter.search?.trim()
+  if (search)
+    query = query.where((eb) =>
+      eb.or([
+        containsText(eb.ref('tool'), search),
+        containsText(eb.ref('model'), search),
+        containsText(eb.ref('requester_login'), search),
+      ]),
+    )
+  const [rows, count] = await Promise.all([
+    query.selectAll().orderBy('request_id', 'desc').limit(page_size).offset(offset).execute(),
+    query.select((eb) => eb.fn.countAll<string | number>().as('count')).executeTakeFirst(),
+  ])
+  return { items: rows.map(approvalRequestFromRow), total: countOf(count), page, page_size }
+}

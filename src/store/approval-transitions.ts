@@ -1,0 +1,175 @@
+/**
+ * The state changes of an approval request, each one compare-and-set UPDATE whose guard sits in its
+ * WHERE: whoever changes the row first wins, the others change nothing and are told so (by the
+ * affected-row count, or by the ids returned). This is what makes "decided once, executed at most
+ * once" hold across double clicks, rival approvers, several replicas and a crash. Does not decide
+ * whether a caller *may* make the change (domain/ does), and never re-opens a request: there is no
+ * way back to 'pending', and a lost 'running' becomes 'error', never 'pending' again.
+ */
+import { type Kysely, sql } from 'kysely'
+import { engineOf } from './engine.js'
+import type { Database } from './tables.js'
+import { iso, isoOrNull } from './values.js'
+
+// Spelled as literals, not parameters, so both engines can use the partial indexes of migration
+// 0001 (approval_request_pending_expiry_idx, approval_request_running_idx).
+const PENDING = sql.lit('pending')
+const RUNNING = sql.lit('running')
+
+export interface Decision {
+  status: 'approved' | 'rejected'
+  decided_at: Date
+  decided_by_uid: number
+  decided_by_login: string
+  decided_by_name: string
+  approver_note: string | null
+}
+
+/**
+ * pending → approved | rejected, only while the request is pending and `expires_at > now`: a request
+ * past expiry cannot be approved even before the expiry job has run. True when this call won.
+ */
+export async function decideRequest(
+  db: Kysely<Database>,
+  request_id: number,
+  decision: Decision,
+  now: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('approval_request')
+    .set({
+      status: decision.status,
+      decided_at: iso(decision.decided_at),
+      decided_by_uid: decision.decided_by_uid,
+      decided_by_login: decision.decided_by_login,
+      decided_by_name: decision.decided_by_name,
+      approver_note: decision.approver_note,
+    })
+    .where('request_id', '=', request_id)
+    .where('status', '=', PENDING) // the guard: one decision per request
+    .where('expires_at', '>', iso(now))
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+/**
+ * Execution pending → running, only for an approved request: the single claim to run the call.
+ * True when this caller won and must now run it, once, and then call `finishExecution`.
+ */
+export async function claimExecution(db: Kysely<Database>, request_id: number, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('approval_request')
+    .set({ execution_status: 'running', execution_started_at: iso(now) })
+    .where('request_id', '=', request_id)
+    .where('status', '=', 'approved')
+    .where('execution_status', '=', PENDING) // the guard: one claim per request
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+export interface ExecutionOutcome {
+  execution_status: 'success' | 'error'
+  /** The tool result as JSON text (already bounded by the caller), or null on error. */
+  result: string | null
+  result_truncated: boolean
+  error: string | null
+  finished_at: Date
+}
+
+/**
+ * Execution running → success | error with the cached result. False when the request is no longer
+ * running, e.g. start-up recovery already declared its outcome unknown.
+ */
+export async function finishExecution(
+  db: Kysely<Database>,
+  request_id: number,
+  outcome: ExecutionOutcome,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('approval_request')
+    .set({
+      execution_status: outcome.execution_status,
+      result: outcome.result,
+      result_truncated: outcome.result_truncated ? 1 : 0,
+      error: outcome.error,
+      execution_finished_at: iso(outcome.finished_at),
+    })
+    .where('request_id', '=', request_id)
+    .where('execution_status', '=', RUNNING)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+/**
+ * Flips up to `limit` pending requests whose `expires_at <= now` to 'expired' and returns their ids
+ * (ascending). Reads only due rows through the partial index, so its cost follows them, not the
+ * table. Several replicas may run it at once: on PostgreSQL each takes the due rows no one else has
+ * locked (SKIP LOCKED), so every id is returned by exactly one caller. When it returns `limit` ids,
+ * more may be due: call again.
+ */
+export async function expireDue(db: Kysely<Database>, now: Date, limit = 500): Promise<number[]> {
+  const due = db
+    .selectFrom('approval_request')
+    .select('request_id')
+    .where('status', '=', PENDING)
+    .where('expires_at', '<=', iso(now))
+    .orderBy('expires_at')
+    .limit(Math.max(1, Math.trunc(limit)))
+  const rows = await db
+    .updateTable('approval_request')
+    .set({ status: 'expired' })
+    .where('request_id', 'in', engineOf(db) === 'postgres' ? due.forUpdate().skipLocked() : due)
+    // Checked again on the row itself: a decision may have committed since the subquery's snapshot.
+    .where('status', '=', PENDING)
+    .returning('request_id')
+    .execute()
+  return rows.map((r) => r.request_id).sort((a, b) => a - b)
+}
+
+/** One pending request past expiry → expired (e.g. when someone tries to act on it). True if flipped. */
+export async function expireOne(db: Kysely<Database>, request_id: number, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('approval_request')
+    .set({ status: 'expired' })
+    .where('request_id', '=', request_id)
+    .where('status', '=', PENDING)
+    .where('expires_at', '<=', iso(now))
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+/**
+ * At start-up: every execution left 'running' by a crash becomes 'error' with `message` (e.g.
+ * "outcome unknown — check Odoo before re-filing"); it is never retried. With several replicas,
+ * pass `started_before` (now minus the longest call a replica may still be running) so a starting
+ * replica does not declare a live call of another replica lost. Returns the ids, ascending.
+ */
+export async function failStaleRunning(
+  db: Kysely<Database>,
+  message: string,
+  now: Date,
+  options: { started_before?: Date } = {},
+): Promise<number[]> {
+  let update = db
+    .updateTable('approval_request')
+    .set({ execution_status: 'error', error: message, execution_finished_at: iso(now) })
+    .where('execution_status', '=', RUNNING)
+  const before = isoOrNull(options.started_before)
+  if (before !== null) update = update.where('execution_started_at', '<', before)
+  const rows = await update.returning('request_id').execute()
+  return rows.map((r) => r.request_id).sort((a, b) => a - b)
+}
+
+/** Records the mail.activity ids created in Odoo for a request. True when the request exists. */
+export async function setActivityIds(
+  db: Kysely<Database>,
+  request_id: number,
+  activity_ids: number[],
+): Promise<boolean> {
+  const result = await db
+    .updateTable('approval_request')
+    .set({ activity_ids: JSON.stringify(activity_ids) })
+    .where('request_id', '=', request_id)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}

@@ -1,0 +1,18 @@
+/**
+ * Every migration, listed in code rather than found by scanning a folder, so the same list works
+ * from `src/` under tsx and from the compiled `dist/`. To change the schema, add
+ * `NNNN-what-it-does.ts` exporting `up(db, engine)` (and `down` when it can be undone) and list it
+ * here; names sort in the order they run. Does not run anything: ../migrate.ts does.
+ */
+import type { Kysely } from 'kysely'
+import type { Engine } from '../engine.js'
+import * as m0001 from './0001-initial.js'
+
+export interface EngineMigration {
+  up(db: Kysely<unknown>, engine: Engine): Promise<void>
+  down?(db: Kysely<unknown>, engine: Engine): Promise<void>
+}
+
+export const MIGRATIONS: Readonly<Record<string, EngineMigration>> = Object.freeze({
+  '0001-initial': m0001,
+})
