@@ -102,27 +102,44 @@ export async function finishExecution(
 
 /**
  * Flips up to `limit` pending requests whose `expires_at <= now` to 'expired' and returns their ids
- * (ascending). Reads only due rows through the partial index, so its cost follows them, not the
- * table. Several replicas may run it at once: on PostgreSQL each takes the due rows no one else has
- * locked (SKIP LOCKED), so every id is returned by exactly one caller. When it returns `limit` ids,
- * more may be due: call again.
+ * (ascending), oldest due first. Its cost follows the pending rows, not the history: the due ids come
+ * from the partial index on pending rows, and the UPDATE finds them again by an index (primary key or
+ * that same partial index, as the planner prefers), never by scanning the table. Several replicas
+ * may run it at once: on PostgreSQL each takes the due rows no one else has locked (SKIP LOCKED), so
+ * every id is returned by exactly one caller. When it returns `limit` ids, more may be due: call again.
  */
 export async function expireDue(db: Kysely<Database>, now: Date, limit = 500): Promise<number[]> {
-  const due = db
-    .selectFrom('approval_request')
-    .select('request_id')
-    .where('status', '=', PENDING)
-    .where('expires_at', '<=', iso(now))
-    .orderBy('expires_at')
-    .limit(Math.max(1, Math.trunc(limit)))
-  const rows = await db
-    .updateTable('approval_request')
-    .set({ status: 'expired' })
-    .where('request_id', 'in', engineOf(db) === 'postgres' ? due.forUpdate().skipLocked() : due)
-    // Checked again on the row itself: a decision may have committed since the subquery's snapshot.
-    .where('status', '=', PENDING)
-    .returning('request_id')
-    .execute()
+  const n = Math.max(1, Math.trunc(limit))
+  // Raw SQL, because the two engines need different shapes here:
+  // - PostgreSQL: the ids are collected once into an array. Written as `request_id IN (SELECT … LIMIT
+  //   n FOR UPDATE SKIP LOCKED)`, PostgreSQL 15 planned a nested-loop semi join that re-ran the
+  //   subquery for every outer row; each re-run skipped the rows this statement had just locked and
+  //   took the next ones, so one call expired every due row whatever the limit (caught by
+  //   expiry-and-recovery.test.ts).
+  // - SQLite: without statistics its planner preferred the (status, request_id) index, which reads
+  //   every pending row; INDEXED BY pins the partial index, and fails loudly if it ever goes away.
+  const query =
+    engineOf(db) === 'postgres'
+      ? sql<{ request_id: number }>`
+          update approval_request set status = 'expired'
+          where request_id = any(array(
+            select request_id from approval_request
+            where status = 'pending' and expires_at <= ${iso(now)}
+            order by expires_at limit ${n}
+            for update skip locked))
+          and status = 'pending'
+          returning request_id`
+      : sql<{ request_id: number }>`
+          update approval_request set status = 'expired'
+          where request_id in (
+            select request_id from approval_request indexed by approval_request_pending_expiry_idx
+            where status = 'pending' and expires_at <= ${iso(now)}
+            order by expires_at limit ${n})
+          and status = 'pending'
+          returning request_id`
+  // The outer `status = 'pending'` re-checks each row itself: on PostgreSQL a decision may have
+  // committed after the subquery's snapshot was taken.
+  const { rows } = await query.execute(db)
   return rows.map((r) => r.request_id).sort((a, b) => a - b)
 }
 
