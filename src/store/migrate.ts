@@ -22,7 +22,10 @@ export interface MigrateOutcome {
 // Any fixed 64-bit number unlikely to collide with another application's advisory locks.
 const PG_MIGRATION_LOCK = sql.lit(BigInt('7212389462187341811'))
 
-/** Applies every pending migration; throws one StoreError('migration') naming the one that failed. */
+/**
+ * Applies every pending migration; throws one StoreError('migration') naming the one that failed.
+ * Give it the store's handle, not a transaction: it takes a connection and its own lock.
+ */
 export async function migrateToLatest(
   db: Kysely<Database>,
   migrations: Readonly<Record<string, EngineMigration>> = MIGRATIONS,

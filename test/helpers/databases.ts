@@ -41,7 +41,12 @@ export interface TestStore {
   store: Store
   /** What `readStoreConfig` would return for this database (with TEST_SECRET). */
   config: StoreConfig
-  /** Opens another, independent store on the same database (its own pool or file handle). */
+  /**
+   * Opens another, independent store on the same database (its own pool or file handle), closed by
+   * `cleanup`. On PostgreSQL two pools race for real. On SQLite both handles share this thread
+   * (better-sqlite3 is synchronous): a transaction left open on one blocks the other's writes for
+   * the 5 s busy timeout; for real SQLite races use worker threads (see test/store/threads.ts).
+   */
   openAnother(options?: OpenStoreOptions): Promise<Store>
   /** Closes every store opened here, then deletes the file or drops the database. */
   cleanup(): Promise<void>
