@@ -7,6 +7,7 @@
 import { Command, InvalidArgumentError } from 'commander'
 import { ConfigError } from './config.js'
 import { OdooError } from './odoo/errors.js'
+import { VERSION } from './version.js'
 
 function port(value: string): number {
   const n = Number(value)
@@ -29,6 +30,7 @@ async function run(task: () => Promise<unknown>): Promise<void> {
 
 const program = new Command()
   .name('countersign')
+  .version(VERSION)
   .description('MCP server for Odoo where risky AI actions wait for a human approver')
   .showHelpAfterError()
 
@@ -47,5 +49,141 @@ program
   .action((options: { port: number; host: string }) =>
     run(async () => (await import('./sandbox/index.js')).runSandboxCommand(options)),
   )
+
+program
+  .command('stdio')
+  .description('serve MCP over stdin/stdout for a local AI client, as the connection the token belongs to')
+  .requiredOption('--token <token>', 'the connection token (csk_…)')
+  .action((options: { token: string }) =>
+    run(async () => (await import('./commands/stdio.js')).stdioCommand(process.env, options.token)),
+  )
+
+program
+  .command('migrate')
+  .description('bring the database schema up to date (serve also does this at start)')
+  .action(() => run(async () => (await import('./commands/maintenance.js')).migrateCommand(process.env)))
+
+program
+  .command('expire')
+  .description(
+    'expire pending approval requests past their expiry now (serve does this every COUNTERSIGN_EXPIRY_INTERVAL_MINUTES)',
+  )
+  .action(() => run(async () => (await import('./commands/maintenance.js')).expireCommand(process.env)))
+
+const connection = program
+  .command('connection')
+  .description('manage the AI clients’ connections (operator, on the store)')
+
+function policyOptions(command: Command, creating: boolean): Command {
+  command
+    .option('--write', 'allow tools that change data')
+    .option(
+      '--allow-tools <tools>',
+      'comma-separated tools this connection may use (default: all the write flag permits)',
+    )
+    .option('--approval-tools <tools>', 'comma-separated tools that wait for a human approver')
+    .option('--approver <login>', 'Odoo login of the approver (default: nobody, so any MCP administrator)')
+    .option('--expiry-hours <hours>', 'hours a request stays open before it expires (default 4)')
+    .option('--json', 'print JSON')
+  if (!creating) {
+    command
+      .option('--name <name>', 'new name')
+      .option('--no-write', 'forbid tools that change data')
+      .option('--no-approver', 'remove the approver (any MCP administrator decides)')
+  }
+  return command
+}
+
+policyOptions(
+  connection
+    .command('create')
+    .description('create a connection for one Odoo user; prints its MCP token once')
+    .requiredOption('--name <name>', 'a name, e.g. "Claude Desktop (Marc)"')
+    .requiredOption('--user <login>', 'the Odoo login the AI acts as')
+    .requiredOption(
+      '--odoo-api-key <key>',
+      'that user’s Odoo API key (or password); checked against Odoo now',
+    ),
+  true,
+).action((options) =>
+  run(async () => (await import('./commands/connection.js')).connectionCreate(process.env, options)),
+)
+
+connection
+  .command('list')
+  .description('list connections')
+  .option('--json', 'print JSON')
+  .action((options) =>
+    run(async () => (await import('./commands/connection.js')).connectionList(process.env, options)),
+  )
+
+connection
+  .command('show <id>')
+  .description('show one connection and its policy')
+  .option('--json', 'print JSON')
+  .action((id: string, options) =>
+    run(async () => (await import('./commands/connection.js')).connectionShow(process.env, id, options)),
+  )
+
+policyOptions(connection.command('update <id>').description('change a connection’s policy'), false).action(
+  (id: string, options) =>
+    run(async () => (await import('./commands/connection.js')).connectionUpdate(process.env, id, options)),
+)
+
+connection
+  .command('revoke <id>')
+  .description('revoke a connection: its token answers 401 from now on')
+  .action((id: string) =>
+    run(async () => (await import('./commands/connection.js')).connectionRevoke(process.env, id)),
+  )
+
+connection
+  .command('rotate <id>')
+  .description('replace a connection’s token; the old one stops working at once')
+  .option('--json', 'print JSON')
+  .action((id: string, options) =>
+    run(async () => (await import('./commands/connection.js')).connectionRotate(process.env, id, options)),
+  )
+
+const approvals = program
+  .command('approvals')
+  .description(
+    'list and decide approval requests through a running server (COUNTERSIGN_URL, COUNTERSIGN_LOGIN, COUNTERSIGN_PASSWORD)',
+  )
+
+approvals
+  .command('list')
+  .description('list approval requests you may see, newest first')
+  .option('--status <status>', 'pending, approved, rejected, expired or all')
+  .option('--page <n>', 'page number')
+  .option('--json', 'print JSON')
+  .action((options) =>
+    run(async () => (await import('./commands/approvals.js')).approvalsList(process.env, options)),
+  )
+
+approvals
+  .command('show <id>')
+  .description('show one request: summary, arguments, status, result')
+  .option('--json', 'print JSON')
+  .action((id: string, options) =>
+    run(async () => (await import('./commands/approvals.js')).approvalsShow(process.env, id, options)),
+  )
+
+for (const verdict of ['approve', 'reject'] as const) {
+  approvals
+    .command(`${verdict} <id>`)
+    .description(
+      verdict === 'approve'
+        ? 'approve a request; the server then runs it as the requester'
+        : 'reject a request; nothing is run',
+    )
+    .option('--note <text>', 'the approver note (kept on the request, shown to the AI)')
+    .option('--json', 'print JSON')
+    .action((id: string, options) =>
+      run(async () =>
+        (await import('./commands/approvals.js')).approvalsDecide(process.env, verdict, id, options),
+      ),
+    )
+}
 
 program.parseAsync(process.argv)

@@ -1,11 +1,50 @@
 /**
- * `countersign serve`: validates the configuration, then (later issues) starts the HTTP server.
+ * `countersign serve`: one HTTP process serving MCP at /mcp, the console at /, the JSON API at /api
+ * and health at /healthz, /readyz, /metrics; plus the expiry job and the crash-recovery sweep. Stops
+ * cleanly on SIGINT/SIGTERM. Several `serve` processes may share one PostgreSQL database.
  */
-import { type Env, readOdooConfig, readServerConfig, readStoreConfig } from '../config.js'
+import { buildApp } from '../app.js'
+import { every } from '../approvals/expire.js'
+import { type Env, readLogLevel, readOdooConfig, readServerConfig, readStoreConfig } from '../config.js'
+import { createLogger } from '../logger.js'
+import { createRuntime } from '../runtime.js'
 
 export async function serveCommand(env: Env): Promise<void> {
-  readOdooConfig(env)
-  readStoreConfig(env)
-  readServerConfig(env)
-  throw new Error('serve is not built yet')
+  const config = { odoo: readOdooConfig(env), store: readStoreConfig(env), server: readServerConfig(env) }
+  const logger = createLogger({ level: readLogLevel(env) })
+  const runtime = await createRuntime(config, logger)
+  const recovered = await runtime.approvals.recover()
+  if (recovered.lost.length > 0)
+    logger.warn({ request_ids: recovered.lost }, 'executions interrupted by a crash: outcome unknown')
+
+  const app = await buildApp(runtime)
+  const address = await app.listen({ host: config.server.host, port: config.server.port })
+  const onError = (error: unknown) => logger.error({ err: error }, 'background job failed')
+  const stopExpiry = every(
+    config.server.expiry_interval_minutes * 60_000,
+    () => runtime.approvals.expire(),
+    onError,
+  )
+  const stopRecovery = every(
+    runtime.approvals.deps.stale_running_ms,
+    () => runtime.approvals.recover(),
+    onError,
+  )
+  logger.info(
+    { url: address, public_url: config.server.public_url, odoo: config.odoo.url },
+    'countersign is serving',
+  )
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'stopping')
+    stopExpiry()
+    stopRecovery()
+    await app.close()
+    await runtime.close()
+  }
+  process.once('SIGINT', () => void stop('SIGINT'))
+  process.once('SIGTERM', () => void stop('SIGTERM'))
 }

@@ -19,7 +19,7 @@ export type DecideOutcome =
     }
   | { ok: false; refusal: DecideRefusal }
 
-type Decidable = Pick<ApprovalRequest, 'requester' | 'approver' | 'status' | 'expires_at'>
+type Decidable = Pick<ApprovalRequest, 'requester_uid' | 'approver_uid' | 'status' | 'expires_at'>
 
 export function decide(request: Decidable, person: Person, verdict: Verdict, now: Date): DecideOutcome {
   const right = mayDecide(request, person)

@@ -47,6 +47,6 @@ export function loosenings(before: ConnectionPolicy, after: ConnectionPolicy): s
   const ungated = before.approval_tools.filter((t) => !after.approval_tools.includes(t))
   if (ungated.length > 0) found.push(`removes approval for ${ungated.join(', ')}`)
   if (after.approval_expiry_hours > before.approval_expiry_hours) found.push('lengthens the approval expiry')
-  if (before.approver?.uid !== after.approver?.uid) found.push('changes the approver')
+  if ((before.approver?.uid ?? null) !== (after.approver?.uid ?? null)) found.push('changes the approver')
   return found
 }

@@ -12,15 +12,15 @@ type Described = Pick<
   | 'tool'
   | 'status'
   | 'execution_status'
-  | 'approver'
-  | 'decided_by'
+  | 'approver_name'
+  | 'decided_by_name'
   | 'approver_note'
   | 'error'
   | 'expires_at'
 >
 
-function who(request: Pick<ApprovalRequest, 'approver'>): string {
-  return request.approver ? request.approver.name : 'an MCP administrator'
+function who(request: Pick<ApprovalRequest, 'approver_name'>): string {
+  return request.approver_name ?? 'an MCP administrator'
 }
 
 function note(request: Pick<ApprovalRequest, 'approver_note'>): string {
@@ -28,7 +28,7 @@ function note(request: Pick<ApprovalRequest, 'approver_note'>): string {
 }
 
 export function pendingMessage(
-  request: Pick<ApprovalRequest, 'request_id' | 'tool' | 'approver' | 'expires_at'>,
+  request: Pick<ApprovalRequest, 'request_id' | 'tool' | 'approver_name' | 'expires_at'>,
 ): string {
   return (
     `This action is awaiting human approval by ${who(request)} (until ${request.expires_at.toISOString()}). ` +
@@ -39,7 +39,7 @@ export function pendingMessage(
 
 export function statusMessage(request: Described): string {
   const id = request.request_id
-  const decider = request.decided_by?.name ?? 'the approver'
+  const decider = request.decided_by_name ?? 'the approver'
   switch (request.status) {
     case 'pending':
       return `Request ${id} is still awaiting approval by ${who(request)}. Tell the user it is pending; check again when they ask. Do not call ${request.tool} again.`

@@ -15,10 +15,10 @@ export interface Person {
   is_admin: boolean
 }
 
-type Parties = Pick<ApprovalRequest, 'requester' | 'approver'>
+type Parties = Pick<ApprovalRequest, 'requester_uid' | 'approver_uid'>
 
 export function mayView(request: Parties, person: Person): boolean {
-  return person.is_admin || person.uid === request.requester.uid || person.uid === request.approver?.uid
+  return person.is_admin || person.uid === request.requester_uid || person.uid === request.approver_uid
 }
 
 export type DecideRight =
@@ -27,8 +27,9 @@ export type DecideRight =
 
 export function mayDecide(request: Parties, person: Person): DecideRight {
   if (!mayView(request, person)) return { ok: false, refusal: 'not_visible' }
-  if (person.uid === request.requester.uid) return { ok: false, refusal: 'requester_cannot_decide' }
-  if (person.uid === request.approver?.uid) return { ok: true, as: 'approver' }
+  if (person.uid === request.requester_uid) return { ok: false, refusal: 'requester_cannot_decide' }
+  if (request.approver_uid !== null && person.uid === request.approver_uid)
+    return { ok: true, as: 'approver' }
   if (person.is_admin) return { ok: true, as: 'administrator' }
   // Unreachable while mayView holds: a viewer who is neither requester, approver nor admin does not exist.
   return { ok: false, refusal: 'not_visible' }

@@ -50,14 +50,20 @@ export function createJsonRpcClient(options: JsonRpcClientOptions): OdooClient {
         { cause },
       )
     }
-    if (parsed.error) throw errorFromJsonRpc(parsed.error)
-    if (!('result' in parsed)) {
+    if (
+      typeof parsed !== 'object' ||
+      parsed === null ||
+      (parsed as { jsonrpc?: unknown }).jsonrpc !== '2.0'
+    ) {
       throw new OdooError(
         'network',
-        `Odoo at ${options.url} answered HTTP ${answer.status} without a JSON-RPC result`,
+        `Odoo at ${options.url} answered HTTP ${answer.status} with something that is not JSON-RPC`,
       )
     }
-    return parsed.result as T
+    if (parsed.error) throw errorFromJsonRpc(parsed.error)
+    // Odoo 17 leaves `result` out when the method returned None (odoo/http.py `_response`), e.g.
+    // sale.order.action_lock or account.move.button_cancel: that is a success.
+    return (parsed.result ?? null) as T
   }
 
   function session(credentials: OdooCredentials & { uid: number }): OdooSession {

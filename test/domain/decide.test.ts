@@ -7,7 +7,7 @@ const approver: OdooPerson = { uid: 2, login: 'admin', name: 'Mitchell Admin' }
 const t0 = new Date('2026-11-24T10:00:00.000Z')
 
 function request(status: ApprovalStatus = 'pending', expires_at = new Date('2026-11-24T14:00:00.000Z')) {
-  return { requester, approver, status, expires_at }
+  return { requester_uid: requester.uid, approver_uid: approver.uid, status, expires_at }
 }
 
 describe('decide', () => {

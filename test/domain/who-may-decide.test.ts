@@ -39,7 +39,7 @@ describe('who may decide', () => {
     (isRequester, isApprover, isAdmin, hasApprover, view, decision) => {
       const assigned = hasApprover ? (isApprover && isRequester ? requester : approver) : null
       const uid = isRequester ? requester.uid : isApprover ? approver.uid : 99
-      const request = { requester, approver: assigned }
+      const request = { requester_uid: requester.uid, approver_uid: assigned?.uid ?? null }
       const person = { uid, is_admin: isAdmin }
       expect(mayView(request, person)).toBe(view)
       const right = mayDecide(request, person)
@@ -48,7 +48,7 @@ describe('who may decide', () => {
   )
 
   it('lets another administrator decide when the requester is also the assigned approver', () => {
-    const request = { requester, approver: requester }
+    const request = { requester_uid: requester.uid, approver_uid: requester.uid }
     expect(mayDecide(request, { uid: requester.uid, is_admin: true })).toEqual({
       ok: false,
       refusal: 'requester_cannot_decide',

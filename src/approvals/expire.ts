@@ -1,0 +1,48 @@
+/**
+ * The expiry job (seed "Cron behaviour"): flips pending requests past `expires_at` to expired, in
+ * batches, and closes their Odoo activities. Safe on several replicas at once: each due request is
+ * taken by exactly one caller (store/approval-transitions.ts `expireDue`). Its cost follows the due
+ * rows, not the table.
+ */
+import { getApprovalRequest } from '../store/approval-requests.js'
+import { expireDue } from '../store/approval-transitions.js'
+import { closeActivities } from './decide-request.js'
+import type { ApprovalsDeps } from './deps.js'
+
+const BATCH = 500
+
+export async function expirePending(deps: ApprovalsDeps): Promise<number[]> {
+  const now = deps.clock()
+  const expired: number[] = []
+  for (;;) {
+    const ids = await expireDue(deps.db, now, BATCH)
+    expired.push(...ids)
+    for (const request_id of ids) {
+      await deps.audit({ at: now, event: 'request_expired', outcome: 'expired', request_id })
+      const request = await getApprovalRequest(deps.db, request_id)
+      if (request && request.activity_ids.length > 0)
+        await closeActivities(deps, request, 'Expired without a decision')
+    }
+    if (ids.length < BATCH) return expired
+  }
+}
+
+/** Runs `job` every `interval_ms`, never two at once; errors are logged and the timer keeps going. */
+export function every(
+  interval_ms: number,
+  job: () => Promise<unknown>,
+  onError: (error: unknown) => void,
+): () => void {
+  let running = false
+  const timer = setInterval(() => {
+    if (running) return
+    running = true
+    job()
+      .catch(onError)
+      .finally(() => {
+        running = false
+      })
+  }, interval_ms)
+  timer.unref()
+  return () => clearInterval(timer)
+}

@@ -1,0 +1,35 @@
+/**
+ * The approval workflow as one object for app.ts to hand out: the MCP gate (filing + the two
+ * approval tools), decisions, views, the expiry sweep and crash recovery. Composition only; each
+ * step lives in its own module.
+ */
+import type { Verdict } from '../domain/decide.js'
+import type { ApprovalGate } from '../mcp/server.js'
+import type { ApprovalRequestFilter } from '../store/approval-requests.js'
+import { decideOnRequest } from './decide-request.js'
+import type { Actor, ApprovalsDeps } from './deps.js'
+import { recoverStale } from './execute.js'
+import { expirePending } from './expire.js'
+import { fileRequest } from './file-request.js'
+import { checkApprovalStatusTool, listMyApprovalRequestsTool } from './tools.js'
+import { getVisibleRequest, listVisibleRequests } from './view.js'
+
+export function createApprovals(deps: ApprovalsDeps) {
+  const gate: ApprovalGate = {
+    file: (principal, tool, args, ctx) => fileRequest(deps, principal, tool, args, ctx),
+    tools: [checkApprovalStatusTool(deps), listMyApprovalRequestsTool(deps)],
+  }
+  return {
+    deps,
+    gate,
+    decide: (actor: Actor, request_id: number, verdict: Verdict, note: string | null) =>
+      decideOnRequest(deps, actor, request_id, verdict, note),
+    get: (actor: Actor, request_id: number) => getVisibleRequest(deps, actor, request_id),
+    list: (actor: Actor, filter: Omit<ApprovalRequestFilter, 'visible_to_uid'>) =>
+      listVisibleRequests(deps, actor, filter),
+    expire: () => expirePending(deps),
+    recover: () => recoverStale(deps),
+  }
+}
+
+export type Approvals = ReturnType<typeof createApprovals>

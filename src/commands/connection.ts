@@ -1,0 +1,180 @@
+/**
+ * `countersign connection create | list | show | update | revoke | rotate`: the operator's way to
+ * manage connections, straight on the store (no running server needed). The MCP token is printed
+ * once, at create and rotate; it is never stored or shown again.
+ */
+
+import { type Env, readLogLevel, readOdooConfig, readStoreConfig } from '../config.js'
+import {
+  type Changer,
+  ConnectionError,
+  createConnection,
+  type ManageDeps,
+  revoke,
+  rotate,
+  updateConnection,
+} from '../connections/manage.js'
+import { createLogger } from '../logger.js'
+import { createOdooClient, type OdooClient } from '../odoo/index.js'
+import { openStoreAndSecrets } from '../runtime.js'
+import { type Connection, getConnection, listConnections } from '../store/connections.js'
+
+const OPERATOR: Changer = { kind: 'operator' }
+
+/** For commands that only touch the store: any Odoo use is a bug, said plainly. */
+const NO_ODOO: OdooClient = {
+  url: '',
+  db: '',
+  protocol: 'jsonrpc',
+  version: () => Promise.reject(new Error('this command does not talk to Odoo')),
+  authenticate: () => Promise.reject(new Error('this command does not talk to Odoo')),
+  session: () => {
+    throw new Error('this command does not talk to Odoo')
+  },
+  close: async () => {},
+}
+
+export interface PolicyOptions {
+  name?: string
+  write?: boolean
+  allowTools?: string
+  approvalTools?: string
+  approver?: string | false
+  expiryHours?: string
+  json?: boolean
+}
+
+async function withDeps<T>(env: Env, needsOdoo: boolean, task: (deps: ManageDeps) => Promise<T>): Promise<T> {
+  const logger = createLogger({ level: readLogLevel(env) })
+  const odooConfig = needsOdoo ? readOdooConfig(env) : null
+  const { store, secrets } = await openStoreAndSecrets(readStoreConfig(env), logger)
+  const odoo = odooConfig ? createOdooClient(odooConfig) : NO_ODOO
+  try {
+    return await task({ db: store.db, odoo, secrets, clock: () => new Date() })
+  } finally {
+    await odoo.close()
+    await store.close()
+  }
+}
+
+function toolList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined
+  return value
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean)
+}
+
+function expiry(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isFinite(n))
+    throw new ConnectionError(`--expiry-hours must be a number of hours, got '${value}'`)
+  return n
+}
+
+function describe(c: Connection): string {
+  return [
+    `connection ${c.connection_id}: ${c.name} (${c.status})`,
+    `  acts as:          ${c.odoo_login} (${c.odoo_user_name}, uid ${c.odoo_uid})`,
+    `  token:            ${c.token_prefix}… (only its hash is stored)`,
+    `  write access:     ${c.write_access ? 'on' : 'off'}`,
+    `  allowed tools:    ${c.allowed_tools.length > 0 ? c.allowed_tools.join(', ') : 'all the write flag permits'}`,
+    `  need approval:    ${c.approval_tools.length > 0 ? c.approval_tools.join(', ') : 'none'}`,
+    `  approver:         ${c.approver_login ? `${c.approver_login} (${c.approver_name})` : 'nobody: any MCP administrator'}`,
+    `  approval expiry:  ${c.approval_expiry_hours} hour(s)`,
+    `  created:          ${c.created_at.toISOString()}`,
+    `  last used:        ${c.last_used_at?.toISOString() ?? 'never'} (${c.request_count} request(s))`,
+  ].join('\n')
+}
+
+/** What JSON output shows of a connection: everything but the encrypted secret and the token hash. */
+export function connectionJson(c: Connection) {
+  const { odoo_secret_enc: _secret, token_hash: _hash, ...shown } = c
+  return shown
+}
+
+export async function connectionCreate(
+  env: Env,
+  options: PolicyOptions & { name: string; user: string; odooApiKey: string },
+): Promise<void> {
+  const { connection, token } = await withDeps(env, true, (deps) =>
+    createConnection(
+      deps,
+      {
+        name: options.name,
+        odoo_login: options.user,
+        odoo_secret: options.odooApiKey,
+        write_access: options.write ?? false,
+        allowed_tools: toolList(options.allowTools) ?? [],
+        approval_tools: toolList(options.approvalTools) ?? [],
+        approver_login: options.approver || null,
+        approval_expiry_hours: expiry(options.expiryHours) ?? 4,
+      },
+      OPERATOR,
+    ),
+  )
+  if (options.json) {
+    console.log(JSON.stringify({ ...connectionJson(connection), token }, null, 2))
+    return
+  }
+  console.log(describe(connection))
+  console.log('\nMCP token — shown once, copy it now:')
+  console.log(`  ${token}`)
+}
+
+export async function connectionList(env: Env, options: { json?: boolean }): Promise<void> {
+  const connections = await withDeps(env, false, (deps) => listConnections(deps.db))
+  if (options.json) {
+    console.log(JSON.stringify(connections.map(connectionJson), null, 2))
+    return
+  }
+  if (connections.length === 0)
+    console.log('no connections yet: create one with `countersign connection create`')
+  for (const c of connections) {
+    console.log(
+      `${String(c.connection_id).padStart(4)}  ${c.status.padEnd(7)}  ${c.odoo_login.padEnd(16)}  ${c.write_access ? 'write' : 'read '}  ${c.name}`,
+    )
+  }
+}
+
+function idOf(value: string): number {
+  const id = Number(value)
+  if (!Number.isInteger(id) || id <= 0) throw new ConnectionError(`'${value}' is not a connection id`)
+  return id
+}
+
+export async function connectionShow(env: Env, id: string, options: { json?: boolean }): Promise<void> {
+  const connection = await withDeps(env, false, (deps) => getConnection(deps.db, idOf(id)))
+  if (!connection) throw new ConnectionError(`no connection ${id}`)
+  console.log(options.json ? JSON.stringify(connectionJson(connection), null, 2) : describe(connection))
+}
+
+export async function connectionUpdate(env: Env, id: string, options: PolicyOptions): Promise<void> {
+  const patch = {
+    ...(options.name !== undefined && { name: options.name }),
+    ...(options.write !== undefined && { write_access: options.write }),
+    ...(options.allowTools !== undefined && { allowed_tools: toolList(options.allowTools) }),
+    ...(options.approvalTools !== undefined && { approval_tools: toolList(options.approvalTools) }),
+    ...(options.approver !== undefined && {
+      approver_login: options.approver === false ? null : options.approver,
+    }),
+    ...(options.expiryHours !== undefined && { approval_expiry_hours: expiry(options.expiryHours) }),
+  }
+  if (Object.keys(patch).length === 0)
+    throw new ConnectionError('nothing to change: give at least one option (see --help)')
+  const needsOdoo = typeof options.approver === 'string'
+  const updated = await withDeps(env, needsOdoo, (deps) => updateConnection(deps, idOf(id), patch, OPERATOR))
+  console.log(options.json ? JSON.stringify(connectionJson(updated), null, 2) : describe(updated))
+}
+
+export async function connectionRevoke(env: Env, id: string): Promise<void> {
+  await withDeps(env, false, (deps) => revoke(deps, idOf(id), OPERATOR))
+  console.log(`connection ${id} revoked: its token now gets 401`)
+}
+
+export async function connectionRotate(env: Env, id: string, options: { json?: boolean }): Promise<void> {
+  const token = await withDeps(env, false, (deps) => rotate(deps, idOf(id), OPERATOR))
+  if (options.json) console.log(JSON.stringify({ connection_id: idOf(id), token }))
+  else console.log(`connection ${id}: the old token no longer works. New MCP token — shown once:\n  ${token}`)
+}

@@ -1,0 +1,246 @@
+/**
+ * Creating and changing connections, for the CLI and the console alike: checks the owner's Odoo
+ * credentials against Odoo, resolves the approver's login to an Odoo user, issues the MCP token
+ * (returned once, stored only as a hash), encrypts the Odoo secret, and audits every change.
+ * Does not decide who may call these (the console checks administrators; the CLI is the operator).
+ */
+
+import type { Kysely } from 'kysely'
+import { z } from 'zod'
+import type { OdooPerson } from '../domain/approval-request.js'
+import { loosenings } from '../domain/policy.js'
+import { odooSecretContext, policyOf } from '../mcp/principal.js'
+import type { OdooClient, OdooSession } from '../odoo/types.js'
+import { appendAudit } from '../store/audit-log.js'
+import {
+  type Connection,
+  type ConnectionPolicyPatch,
+  getConnection,
+  insertConnection,
+  revokeConnection,
+  rotateConnectionToken,
+  updateConnectionPolicy,
+} from '../store/connections.js'
+import type { SecretBox } from '../store/secret-box.js'
+import type { Database } from '../store/tables.js'
+import { hashToken, newConnectionToken, tokenPrefix } from '../store/tokens.js'
+import { ODOO_TOOL_NAMES } from '../tools/catalog.js'
+
+export interface ManageDeps {
+  db: Kysely<Database>
+  odoo: OdooClient
+  secrets: SecretBox
+  clock: () => Date
+}
+
+/** Who makes a change: an Odoo user in the console, or the operator at the command line. */
+export type Changer = { kind: 'operator' } | { kind: 'user'; uid: number; login: string }
+
+export class ConnectionError extends Error {
+  override name = 'ConnectionError'
+}
+
+const toolName = z.enum(ODOO_TOOL_NAMES as [string, ...string[]])
+
+export const policyInput = z
+  .object({
+    name: z.string().trim().min(1, 'give the connection a name').max(200),
+    write_access: z.boolean(),
+    allowed_tools: z.array(toolName).max(50),
+    approval_tools: z.array(toolName).max(50),
+    approver_login: z.string().trim().min(1).max(200).nullable(),
+    approval_expiry_hours: z
+      .number()
+      .positive('must be a positive number of hours')
+      .max(24 * 365),
+  })
+  .strict()
+
+export type PolicyInput = z.infer<typeof policyInput>
+
+export const createInput = policyInput.extend({
+  odoo_login: z.string().trim().min(1, 'give the Odoo login the connection acts as').max(200),
+  odoo_secret: z.string().min(1, 'give the Odoo API key (or password) of that user').max(1000),
+})
+
+function invalid(error: z.ZodError): ConnectionError {
+  return new ConnectionError(
+    error.issues
+      .map((i) => `${i.path.length > 0 ? z.core.toDotPath(i.path) : 'input'}: ${i.message}`)
+      .join('; '),
+  )
+}
+
+async function resolveUser(session: OdooSession, login: string): Promise<OdooPerson> {
+  const [user] = await session.call<Array<{ id: number; login: string; name: string }>>(
+    'res.users',
+    'search_read',
+    {
+      kwargs: { domain: [['login', '=', login]], fields: ['login', 'name'], limit: 1 },
+    },
+  )
+  if (!user) throw new ConnectionError(`unknown Odoo login '${login}' for the approver: no such active user`)
+  return { uid: user.id, login: user.login, name: user.name }
+}
+
+export async function createConnection(
+  deps: ManageDeps,
+  raw: unknown,
+  by: Changer,
+): Promise<{ connection: Connection; token: string }> {
+  const parsed = createInput.safeParse(raw)
+  if (!parsed.success) throw invalid(parsed.error)
+  const input = parsed.data
+  // Refused here if wrong: a connection only ever holds credentials Odoo accepted.
+  const session = await deps.odoo.authenticate({ login: input.odoo_login, secret: input.odoo_secret })
+  const [owner] = await session.call<Array<{ name: string }>>('res.users', 'read', {
+    ids: [session.uid],
+    kwargs: { fields: ['name'] },
+  })
+  const approver = input.approver_login ? await resolveUser(session, input.approver_login) : null
+  const token = newConnectionToken()
+  const now = deps.clock()
+  const connection = await deps.db.transaction().execute(async (trx) => {
+    const created = await insertConnection(
+      trx,
+      {
+        name: input.name,
+        odoo_uid: session.uid,
+        odoo_login: input.odoo_login,
+        odoo_user_name: owner?.name ?? input.odoo_login,
+        token_hash: hashToken(token),
+        token_prefix: tokenPrefix(token),
+        odoo_secret_enc: deps.secrets.seal(input.odoo_secret, odooSecretContext(session.uid)),
+        write_access: input.write_access,
+        allowed_tools: input.allowed_tools,
+        approval_tools: input.approval_tools,
+        approver_uid: approver?.uid ?? null,
+        approver_login: approver?.login ?? null,
+        approver_name: approver?.name ?? null,
+        approval_expiry_hours: input.approval_expiry_hours,
+      },
+      now,
+    )
+    await appendAudit(trx, {
+      at: now,
+      event: 'connection_created',
+      outcome: 'ok',
+      connection_id: created.connection_id,
+      ...changer(by),
+      detail: { name: created.name, owner: created.odoo_login, ...policyDetail(created) },
+    })
+    return created
+  })
+  return { connection, token }
+}
+
+/** A partial policy change; `approver_login: null` clears the approver. */
+export async function updateConnection(
+  deps: ManageDeps,
+  connection_id: number,
+  raw: unknown,
+  by: Changer,
+): Promise<Connection> {
+  const parsed = policyInput.partial().safeParse(raw)
+  if (!parsed.success) throw invalid(parsed.error)
+  const input = parsed.data
+  const current = await getConnection(deps.db, connection_id)
+  if (!current) throw new ConnectionError(`no connection ${connection_id}`)
+  const patch: ConnectionPolicyPatch = {
+    ...(input.name !== undefined && { name: input.name }),
+    ...(input.write_access !== undefined && { write_access: input.write_access }),
+    ...(input.allowed_tools !== undefined && { allowed_tools: input.allowed_tools }),
+    ...(input.approval_tools !== undefined && { approval_tools: input.approval_tools }),
+    ...(input.approval_expiry_hours !== undefined && { approval_expiry_hours: input.approval_expiry_hours }),
+  }
+  if (input.approver_login !== undefined) {
+    if (input.approver_login === null) patch.approver = null
+    else {
+      const session = deps.odoo.session({
+        login: current.odoo_login,
+        uid: current.odoo_uid,
+        secret: deps.secrets.open(current.odoo_secret_enc, odooSecretContext(current.odoo_uid)),
+      })
+      patch.approver = await resolveUser(session, input.approver_login)
+    }
+  }
+  const after = { ...policyOf(current), ...patch }
+  const loosened = loosenings(policyOf(current), {
+    ...after,
+    approver: patch.approver === undefined ? policyOf(current).approver : patch.approver,
+  })
+  // A requester may never loosen their own connection's policy, whatever else they are.
+  if (by.kind === 'user' && by.uid === current.odoo_uid && loosened.length > 0) {
+    throw new ConnectionError(
+      `you cannot loosen the policy of your own connection (this change ${loosened.join(', ')}); ask another MCP administrator`,
+    )
+  }
+  const now = deps.clock()
+  return deps.db.transaction().execute(async (trx) => {
+    const updated = await updateConnectionPolicy(trx, connection_id, patch, now)
+    if (!updated) throw new ConnectionError(`no connection ${connection_id}`)
+    await appendAudit(trx, {
+      at: now,
+      event: 'connection_updated',
+      outcome: 'ok',
+      connection_id,
+      ...changer(by),
+      detail: { before: policyDetail(current), after: policyDetail(updated), loosened },
+    })
+    return updated
+  })
+}
+
+export async function revoke(deps: ManageDeps, connection_id: number, by: Changer): Promise<void> {
+  const now = deps.clock()
+  await deps.db.transaction().execute(async (trx) => {
+    if (!(await revokeConnection(trx, connection_id, now))) {
+      throw new ConnectionError(`no active connection ${connection_id} (unknown or already revoked)`)
+    }
+    await appendAudit(trx, {
+      at: now,
+      event: 'connection_revoked',
+      outcome: 'ok',
+      connection_id,
+      ...changer(by),
+    })
+  })
+}
+
+export async function rotate(deps: ManageDeps, connection_id: number, by: Changer): Promise<string> {
+  const token = newConnectionToken()
+  const now = deps.clock()
+  await deps.db.transaction().execute(async (trx) => {
+    const rotated = await rotateConnectionToken(
+      trx,
+      connection_id,
+      { token_hash: hashToken(token), token_prefix: tokenPrefix(token) },
+      now,
+    )
+    if (!rotated) throw new ConnectionError(`no active connection ${connection_id} (unknown or revoked)`)
+    await appendAudit(trx, {
+      at: now,
+      event: 'connection_rotated',
+      outcome: 'ok',
+      connection_id,
+      ...changer(by),
+    })
+  })
+  return token
+}
+
+function changer(by: Changer) {
+  return by.kind === 'user'
+    ? { actor_uid: by.uid, actor_login: by.login }
+    : { actor_login: 'operator (command line)' }
+}
+
+function policyDetail(c: Connection) {
+  return {
+    write_access: c.write_access,
+    allowed_tools: c.allowed_tools,
+    approval_tools: c.approval_tools,
+    approver: c.approver_login,
+    approval_expiry_hours: c.approval_expiry_hours,
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * Builds the MCP server one principal (a connection) sees: tools/list shows only the tools the
+ * connection's policy makes available; tools/call validates the arguments, sends a gated call to the
+ * approval gate instead of running it, runs the others with the connection owner's Odoo session,
+ * and audits every call. Uses the SDK's low-level Server so validation errors can name the field
+ * and every call (even an invalid one) reaches the audit log. Does not authenticate: the principal
+ * comes from mcp/principal.ts.
+ */
+import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server'
+import { z } from 'zod'
+import { needsApproval, toolAvailable } from '../domain/policy.js'
+import type { Logger } from '../logger.js'
+import type { NewAuditEntry } from '../store/audit-log.js'
+import { ODOO_TOOLS } from '../tools/catalog.js'
+import type { Tool, ToolContext, ToolOutput } from '../tools/tool.js'
+import type { Principal } from './principal.js'
+import {
+  internalErrorResult,
+  invalidArgumentsResult,
+  isExpectedToolError,
+  toolErrorResult,
+} from './tool-errors.js'
+
+/** A tool that reads Countersign's own store (the approval tools), not Odoo. */
+export interface ServiceTool<Schema extends z.ZodType = z.ZodType> {
+  name: string
+  title: string
+  description: string
+  input: Schema
+  run(principal: Principal, args: z.output<Schema>): Promise<ToolOutput>
+}
+
+/** Files a gated call instead of running it; returns the `pending_approval` output. */
+export interface ApprovalGate {
+  file(principal: Principal, tool: Tool, args: unknown, ctx: ToolContext): Promise<ToolOutput>
+  tools: readonly ServiceTool[]
+}
+
+export interface McpContext {
+  version: string
+  clock: () => Date
+  logger: Logger
+  audit: (entry: NewAuditEntry) => Promise<void>
+  audit_payloads: boolean
+  odoo_major: number
+  protocol: 'jsonrpc' | 'json2'
+  gate: ApprovalGate
+}
+
+interface Listed {
+  name: string
+  title: string
+  description: string
+  inputSchema: { type: 'object'; [key: string]: unknown }
+  annotations: Record<string, unknown>
+}
+
+/** JSON Schema of a tool input, computed once per process (tools/list is on every session's path). */
+const listingCache = new WeakMap<object, Listed>()
+
+function listing(tool: Tool | ServiceTool): Listed {
+  let listed = listingCache.get(tool)
+  if (!listed) {
+    const { $schema: _ignored, ...inputSchema } = z.toJSONSchema(tool.input, {
+      io: 'input',
+      unrepresentable: 'any',
+    })
+    const annotations =
+      'annotations' in tool
+        ? { title: tool.title, ...tool.annotations }
+        : {
+            title: tool.title,
+            readOnlyHint: true,
+            destructiveHint: false,
+            idempotentHint: true,
+            openWorldHint: false,
+          }
+    listed = {
+      name: tool.name,
+      title: tool.title,
+      description: tool.description,
+      inputSchema: { ...inputSchema, type: 'object' },
+      annotations,
+    }
+    listingCache.set(tool, listed)
+  }
+  return listed
+}
+
+export function availableOdooTools(principal: Principal): Tool[] {
+  return ODOO_TOOLS.filter((tool) =>
+    toolAvailable(principal.policy, { name: tool.name, writes: tool.writes }),
+  )
+}
+
+export interface McpServerOptions {
+  /** Checked before each call (stdio: the token may be revoked while the process runs). */
+  beforeCall?: () => Promise<boolean>
+}
+
+export function createMcpServer(
+  mcp: McpContext,
+  principal: Principal,
+  options: McpServerOptions = {},
+): Server {
+  const server = new Server(
+    { name: 'countersign', version: mcp.version },
+    {
+      capabilities: { tools: { listChanged: false } },
+      instructions:
+        'Countersign gives you access to an Odoo database as the user this connection belongs to. Some actions ' +
+        'need a human approver: they return status "pending_approval" with a request_id instead of running. ' +
+        'Tell the user, and call check_approval_status later; never call the same tool again for it.',
+    },
+  )
+  const odooTools = availableOdooTools(principal)
+  const serviceTools = mcp.gate.tools
+
+  server.setRequestHandler('tools/list', () => ({ tools: [...odooTools, ...serviceTools].map(listing) }))
+
+  server.setRequestHandler('tools/call', async (request) => {
+    if (options.beforeCall && !(await options.beforeCall())) {
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidRequest,
+        'This connection token has been revoked or rotated.',
+      )
+    }
+    const name = request.params.name
+    const started = performance.now()
+    const odooTool = odooTools.find((t) => t.name === name)
+    const serviceTool = odooTool ? undefined : serviceTools.find((t) => t.name === name)
+    const tool = odooTool ?? serviceTool
+    // A tool the policy hides is answered exactly like one that does not exist.
+    if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`)
+
+    const audit = (outcome: string, extra: Partial<NewAuditEntry> = {}) =>
+      mcp
+        .audit({
+          at: mcp.clock(),
+          event: 'tool_call',
+          outcome,
+          connection_id: principal.connection_id,
+          actor_uid: principal.odoo.uid,
+          actor_login: principal.odoo.login,
+          tool: name,
+          duration_ms: performance.now() - started,
+          ...extra,
+        })
+        .catch((error: unknown) => mcp.logger.error({ err: error, tool: name }, 'audit write failed'))
+
+    const parsed = tool.input.safeParse(request.params.arguments ?? {})
+    if (!parsed.success) {
+      await audit('invalid_arguments', { error: parsed.error.issues.map((i) => i.message).join('; ') })
+      return invalidArgumentsResult(name, parsed.error)
+    }
+    const args = parsed.data
+    const model = odooTool ? odooTool.model(args) : null
+    const payload = mcp.audit_payloads ? { arguments: args } : undefined
+    const ctx: ToolContext = { odoo: principal.odoo, odoo_major: mcp.odoo_major, protocol: mcp.protocol }
+    try {
+      let output: ToolOutput
+      let outcome = 'ok'
+      if (serviceTool) {
+        output = await serviceTool.run(principal, args)
+      } else if (odooTool && needsApproval(principal.policy, name)) {
+        output = await mcp.gate.file(principal, odooTool, args, ctx)
+        outcome = 'pending_approval'
+      } else {
+        output = await (odooTool as Tool).run(ctx, args)
+      }
+      await audit(outcome, {
+        model,
+        request_id: typeof output.structured.request_id === 'number' ? output.structured.request_id : null,
+        ...(payload && { payload: { ...payload, result: output.structured } }),
+      })
+      return toolResult(output)
+    } catch (error) {
+      const result = isExpectedToolError(error)
+        ? toolErrorResult(error, name, principal.odoo.login, odooTool?.writes ?? false)
+        : internalErrorResult(mcp.logger, error, name)
+      await audit('error', { model, error: result.content[0]?.text ?? null, ...(payload && { payload }) })
+      return result
+    }
+  })
+
+  return server
+}
+
+export function toolResult(output: ToolOutput) {
+  return {
+    content: [{ type: 'text' as const, text: `${output.headline}\n${JSON.stringify(output.structured)}` }],
+    structuredContent: output.structured,
+  }
+}

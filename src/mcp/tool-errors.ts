@@ -1,0 +1,114 @@
+/**
+ * Turns a failed tool call into what the AI reads: an `isError` result in plain words, Odoo's own
+ * message kept, plus a hint on what it means (e.g. "Access denied … — this Odoo user may not
+ * delete Journal Entries."). The one mapping from error kinds to AI wording; does not log or audit.
+ */
+import { z } from 'zod'
+import { pluralize } from '../domain/summary.js'
+import type { Logger } from '../logger.js'
+import { isOdooError } from '../odoo/errors.js'
+import { ToolError } from '../tools/tool.js'
+
+export interface ToolErrorResult {
+  [key: string]: unknown
+  content: Array<{ type: 'text'; text: string }>
+  isError: true
+}
+
+export function errorResult(text: string): ToolErrorResult {
+  return { content: [{ type: 'text', text }], isError: true }
+}
+
+/** What each tool does to records, for "this user may not <verb> <records>". */
+const VERB_BY_TOOL: Record<string, string> = {
+  list_models: 'read',
+  describe_model: 'read',
+  search_read: 'read',
+  get_record: 'read',
+  count_records: 'read',
+  get_workflow_state: 'read',
+  create_record: 'create',
+  update_record: 'modify',
+  delete_record: 'delete',
+  batch_delete: 'delete',
+  transition_state: 'change the state of',
+  post_message: 'post messages on',
+  execute_method: 'call this method on',
+  send_test_email_template: 'send emails from',
+  stage_mass_mailing_from_template: 'create',
+}
+
+/**
+ * The human name Odoo puts in its access errors: "… 'Journal Entry' (account.move) records" for
+ * access rights, "- Sales Order (sale.order)" for record rules (Odoo 17 ir_model.py / ir_rule.py).
+ */
+export function modelLabelFromAccessError(message: string): string | null {
+  const acl = /'([^']+)' \(([a-z0-9_.]+)\) records/.exec(message)
+  if (acl?.[1]) return acl[1]
+  const rule = /\n- ([^\n(]+?) \(([a-z0-9_.]+)\)/.exec(message)
+  return rule?.[1] ?? null
+}
+
+export function toolErrorResult(
+  error: unknown,
+  tool: string,
+  login: string,
+  writes: boolean,
+): ToolErrorResult {
+  if (error instanceof ToolError) return errorResult(error.message)
+  if (!isOdooError(error)) throw error
+  const message = error.message.trim()
+  switch (error.kind) {
+    case 'access_denied': {
+      const label = modelLabelFromAccessError(message)
+      const verb = VERB_BY_TOOL[tool] ?? 'do this on'
+      const what = label ? pluralize(label, 2) : 'these records'
+      return errorResult(`Access denied: ${message} — this Odoo user (${login}) may not ${verb} ${what}.`)
+    }
+    case 'user_error':
+      return errorResult(`Odoo refused: ${message}`)
+    case 'validation_error':
+      return errorResult(`Odoo rejected the values: ${message}`)
+    case 'missing_record':
+      return errorResult(`Not found: ${message} — the record was deleted, or the id is wrong.`)
+    case 'authentication_failed':
+      return errorResult(
+        `Odoo refused this connection's credentials for ${login}: ${message}. The API key may have been revoked or may have expired; ask an MCP administrator to update the connection.`,
+      )
+    case 'timeout':
+      return errorResult(
+        writes
+          ? `${message}. The change may or may not have been applied: check in Odoo (e.g. with search_read) before trying again.`
+          : `${message}. Try again in a moment.`,
+      )
+    case 'network':
+      return errorResult(`${message}. Nothing was done; try again later.`)
+    case 'server_error':
+      return errorResult(`Odoo error${error.odoo_name ? ` (${error.odoo_name})` : ''}: ${message}`)
+  }
+}
+
+/** Invalid arguments: every problem named by its field path, e.g. "ids[2]: Too small…". */
+export function invalidArgumentsResult(tool: string, error: z.ZodError): ToolErrorResult {
+  const problems = error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? z.core.toDotPath(issue.path) : 'arguments'
+    return `${path}: ${issue.message}`
+  })
+  return errorResult(`Invalid arguments for ${tool} (nothing was done): ${problems.join('; ')}`)
+}
+
+/** Errors whose message is meant for the AI: Odoo's answers and Countersign's own refusals. */
+export function isExpectedToolError(error: unknown): boolean {
+  return error instanceof ToolError || isOdooError(error)
+}
+
+/**
+ * Anything else is a fault of ours (a store outage, a bug): logged in full, and the AI gets a
+ * plain sentence without internals rather than a protocol error or a dropped connection.
+ */
+export function internalErrorResult(logger: Logger, error: unknown, tool: string): ToolErrorResult {
+  logger.error({ err: error, tool }, 'tool call failed inside Countersign')
+  return errorResult(
+    `Countersign could not complete ${tool} because of an internal error (it has been logged). Nothing was filed for approval; tell the user and try again later.`,
+  )
+}

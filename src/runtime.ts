@@ -1,0 +1,133 @@
+/**
+ * The composition root: builds everything a Countersign process needs from its configuration —
+ * store (migrated), secret box, Odoo client, administrators, notifier, approval workflow, MCP
+ * context — once, and closes it again. Commands (serve, stdio, expire, connection …) start here.
+ * Does not listen on any port (app.ts builds the HTTP app, commands/serve.ts listens).
+ */
+import { createAdminDirectory } from './approvals/admins.js'
+import type { ApprovalsDeps } from './approvals/deps.js'
+import { type Approvals, createApprovals } from './approvals/service.js'
+import type { OdooConfig, ServerConfig, StoreConfig } from './config.js'
+import type { Logger } from './logger.js'
+import type { McpContext } from './mcp/server.js'
+import { createActivityNotifier, SILENT_NOTIFIER } from './notify/odoo-activity.js'
+import { createOdooClient } from './odoo/index.js'
+import type { OdooClient, OdooSession } from './odoo/types.js'
+import { appendAudit, type NewAuditEntry } from './store/audit-log.js'
+import { migrateToLatest } from './store/migrate.js'
+import { openStore, type Store } from './store/open-store.js'
+import { createSecretBox, type SecretBox } from './store/secret-box.js'
+import { resolveSecret } from './store/secret-file.js'
+import { VERSION } from './version.js'
+
+export interface Runtime {
+  store: Store
+  secrets: SecretBox
+  odoo: OdooClient
+  odoo_major: number
+  logger: Logger
+  clock: () => Date
+  audit: (entry: NewAuditEntry) => Promise<void>
+  approvals: Approvals
+  mcp: McpContext
+  close(): Promise<void>
+}
+
+/** Largest approved-call result cached on a request; the console and check_approval_status show it. */
+const RESULT_LIMIT_BYTES = 256 * 1024
+
+export interface RuntimeConfig {
+  store: StoreConfig
+  odoo: OdooConfig
+  server: Pick<ServerConfig, 'public_url' | 'admins' | 'admin_group' | 'audit_payloads'>
+}
+
+export async function openStoreAndSecrets(
+  config: StoreConfig,
+  logger: Logger,
+): Promise<{ store: Store; secrets: SecretBox }> {
+  const { secret, source, path } = resolveSecret(config)
+  if (source === 'generated')
+    logger.info({ path }, 'generated COUNTERSIGN_SECRET into the data folder (mode 0600)')
+  const store = await openStore(config)
+  try {
+    await migrateToLatest(store.db)
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  return { store, secrets: createSecretBox(secret) }
+}
+
+export async function createRuntime(
+  config: RuntimeConfig,
+  logger: Logger,
+  clock: () => Date = () => new Date(),
+): Promise<Runtime> {
+  const { store, secrets } = await openStoreAndSecrets(config.store, logger)
+  const odoo = createOdooClient(config.odoo)
+  try {
+    const version = await odoo.version()
+    let service: OdooSession | null = null
+    if (config.odoo.service) {
+      service = await odoo.authenticate(config.odoo.service)
+    } else {
+      logger.warn(
+        'COUNTERSIGN_ODOO_SERVICE_LOGIN is not set: approvers get no Odoo activity for new requests (requests are still filed and shown in the console)',
+      )
+    }
+    const audit = (entry: NewAuditEntry) => appendAudit(store.db, entry).then(() => undefined)
+    const admins = createAdminDirectory({
+      logins: config.server.admins,
+      group: config.server.admin_group,
+      odoo_major: version.major,
+      service,
+    })
+    const deps: ApprovalsDeps = {
+      db: store.db,
+      odoo,
+      odoo_major: version.major,
+      secrets,
+      clock,
+      logger,
+      audit,
+      audit_payloads: config.server.audit_payloads,
+      notifier: service ? createActivityNotifier(service, logger) : SILENT_NOTIFIER,
+      admins,
+      public_url: config.server.public_url,
+      // An Odoo call cannot outlive its timeout; twice that plus a margin is surely over.
+      stale_running_ms: 2 * config.odoo.timeout_ms + 5_000,
+      result_limit_bytes: RESULT_LIMIT_BYTES,
+    }
+    const approvals = createApprovals(deps)
+    const mcp: McpContext = {
+      version: VERSION,
+      clock,
+      logger,
+      audit,
+      audit_payloads: config.server.audit_payloads,
+      odoo_major: version.major,
+      protocol: config.odoo.protocol,
+      gate: approvals.gate,
+    }
+    return {
+      store,
+      secrets,
+      odoo,
+      odoo_major: version.major,
+      logger,
+      clock,
+      audit,
+      approvals,
+      mcp,
+      async close() {
+        await odoo.close()
+        await store.close()
+      },
+    }
+  } catch (error) {
+    await odoo.close()
+    await store.close()
+    throw error
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Reads, as the requester, what an approval summary is worded from: the model's human name and
+ * the display name, state, partner and amount of the records a call targets. Read-only. An access
+ * error is kept as a fact ("the requester cannot read them"), not thrown: the request is still
+ * filed, and Odoo will refuse the call itself if it is approved.
+ */
+import type { ModelFact, RecordFact, RecordsFacts } from '../domain/summary.js'
+import { isOdooError } from '../odoo/errors.js'
+import type { OdooSession } from '../odoo/types.js'
+
+/** Fields read for the summary beyond display_name, on models whose fields we know. */
+const DETAIL_FIELDS: Record<string, string[]> = {
+  'sale.order': ['state', 'partner_id', 'amount_total', 'currency_id'],
+  'account.move': ['state', 'partner_id', 'amount_total', 'currency_id', 'move_type'],
+}
+
+export async function modelFact(odoo: OdooSession, model: string): Promise<ModelFact> {
+  try {
+    const rows = await odoo.call<Array<{ name?: unknown }>>('ir.model', 'search_read', {
+      kwargs: { domain: [['model', '=', model]], fields: ['name'], limit: 1 },
+    })
+    const name = rows[0]?.name
+    return { model, label: typeof name === 'string' ? name : null }
+  } catch (error) {
+    if (isOdooError(error)) return { model, label: null }
+    throw error
+  }
+}
+
+export async function recordsFacts(odoo: OdooSession, model: string, ids: number[]): Promise<RecordsFacts> {
+  const [modelInfo, read] = await Promise.all([modelFact(odoo, model), readRecords(odoo, model, ids)])
+  return { model: modelInfo, asked: ids, ...read }
+}
+
+async function readRecords(
+  odoo: OdooSession,
+  model: string,
+  ids: number[],
+): Promise<{ found: RecordFact[]; unreadable: string | null }> {
+  try {
+    // search_read rather than read: missing ids and ids hidden by record rules are left out
+    // instead of failing the whole read, so the summary can say which ones they are.
+    const rows = await odoo.call<Array<Record<string, unknown>>>(model, 'search_read', {
+      kwargs: { domain: [['id', 'in', ids]], fields: ['display_name', ...(DETAIL_FIELDS[model] ?? [])] },
+      context: { active_test: false },
+    })
+    const byId = new Map(rows.map((row) => [row.id as number, toFact(row)]))
+    return { found: ids.flatMap((id) => byId.get(id) ?? []), unreadable: null }
+  } catch (error) {
+    if (isOdooError(error) && error.kind !== 'network' && error.kind !== 'timeout') {
+      return { found: [], unreadable: error.message }
+    }
+    throw error
+  }
+}
+
+function toFact(row: Record<string, unknown>): RecordFact {
+  return {
+    id: row.id as number,
+    display_name: typeof row.display_name === 'string' ? row.display_name : null,
+    state: typeof row.state === 'string' ? row.state : null,
+    partner: many2oneName(row.partner_id),
+    amount_total: typeof row.amount_total === 'number' ? row.amount_total : null,
+    currency: many2oneName(row.currency_id),
+    move_type: typeof row.move_type === 'string' ? row.move_type : null,
+  }
+}
+
+/** Odoo reads a many2one as `[id, "display name"]`, or `false` when empty. */
+export function many2oneName(value: unknown): string | null {
+  return Array.isArray(value) && typeof value[1] === 'string' ? value[1] : null
+}
+
+/** A short, single-line rendering of call parameters for a summary. */
+export function paramsPreview(
+  args: unknown[] | undefined,
+  kwargs: Record<string, unknown> | undefined,
+): string | null {
+  const parts: string[] = []
+  if (args && args.length > 0) parts.push(`args ${clip(JSON.stringify(args))}`)
+  if (kwargs && Object.keys(kwargs).length > 0) parts.push(`kwargs ${clip(JSON.stringify(kwargs))}`)
+  return parts.length > 0 ? parts.join(' and ') : null
+}
+
+export function clip(text: string, max = 160): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`
+}

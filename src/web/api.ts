@@ -1,0 +1,140 @@
+/**
+ * The JSON API under /api (PRODUCT.md "Interfaces"), used by the `approvals` CLI and scripts:
+ * list, show, approve, reject. Authenticated as an Odoo user with HTTP Basic (login + password or
+ * API key, checked against Odoo) — or by the console's session plus its CSRF token, which the
+ * console plugin resolves before these handlers run. Every refusal comes from web/errors.ts.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import type { Actor } from '../approvals/deps.js'
+import { describeRequest, listItem } from '../approvals/view.js'
+import { APPROVAL_STATUSES } from '../domain/approval-request.js'
+import type { Runtime } from '../runtime.js'
+import { HttpError, invalidBody, notFound, refusalError, unauthenticated } from './errors.js'
+import type { OdooLogin } from './odoo-login.js'
+
+/** How long an approve waits for the execution before answering with `running`. */
+const EXECUTION_WAIT_MS = 10_000
+
+export interface ApiOptions {
+  runtime: Runtime
+  login: OdooLogin
+  /** Resolves a console session (cookie + CSRF) to an actor; null when there is none. */
+  sessionActor?: (request: FastifyRequest, reply: FastifyReply) => Promise<Actor | null>
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null
+  }
+}
+
+export function basicCredentials(header: string | undefined): { login: string; secret: string } | null {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '')
+  if (!match?.[1]) return null
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  if (colon <= 0) return null
+  return { login: decoded.slice(0, colon), secret: decoded.slice(colon + 1) }
+}
+
+const listQuery = z
+  .object({
+    status: z.enum([...APPROVAL_STATUSES, 'all']).default('all'),
+    page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+    page_size: z.coerce.number().int().min(1).max(200).default(50),
+    search: z.string().max(200).optional(),
+  })
+  .strict()
+
+const decisionBody = z
+  .object({ note: z.string().max(4000).nullish() })
+  .strict()
+  .default({})
+
+const idParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1),
+})
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value)
+  if (parsed.success) return parsed.data
+  throw invalidBody(
+    `${what}: ${parsed.error.issues.map((i) => `${i.path.length > 0 ? z.core.toDotPath(i.path) : what}: ${i.message}`).join('; ')}`,
+  )
+}
+
+export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
+  const { runtime, login } = options
+  const approvals = runtime.approvals
+
+  app.decorateRequest('actor', null)
+
+  app.addHook('preHandler', async (request, reply) => {
+    const credentials = basicCredentials(request.headers.authorization)
+    if (credentials) {
+      request.actor = await login.check(credentials.login, credentials.secret)
+    } else if (options.sessionActor) {
+      request.actor = await options.sessionActor(request, reply)
+    }
+    if (!request.actor) {
+      reply.header('WWW-Authenticate', 'Basic realm="countersign", charset="UTF-8"')
+      throw unauthenticated()
+    }
+  })
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof HttpError) return reply.code(error.statusCode).send(error.body())
+    const status = (error as { statusCode?: number }).statusCode
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // Fastify's own refusals (malformed JSON, wrong content type, body too large) keep their 4xx.
+      const code = status === 400 ? 422 : status
+      return reply.code(code).send(new HttpError(code, 'CS_BAD_REQUEST', (error as Error).message).body())
+    }
+    request.log.error({ err: error }, 'api request failed')
+    return reply
+      .code(500)
+      .send(new HttpError(500, 'CS_INTERNAL', 'Countersign failed to answer (logged).').body())
+  })
+
+  app.get('/approvals', async (request) => {
+    const query = parse(listQuery, request.query, 'query')
+    const page = await approvals.list(request.actor as Actor, {
+      ...(query.status !== 'all' && { status: query.status }),
+      ...(query.search && { search: query.search }),
+      page: query.page,
+      page_size: query.page_size,
+    })
+    return { items: page.items.map(listItem), total: page.total, page: page.page, page_size: page.page_size }
+  })
+
+  app.get('/approvals/:id', async (request) => {
+    const { id } = parse(idParam, request.params, 'path')
+    const actor = request.actor as Actor
+    const found = await approvals.get(actor, id)
+    if (!found) throw notFound()
+    return describeRequest(found, actor)
+  })
+
+  for (const verdict of ['approve', 'reject'] as const) {
+    app.post(`/approvals/:id/${verdict}`, async (request) => {
+      const { id } = parse(idParam, request.params, 'path')
+      const body = parse(decisionBody, request.body ?? {}, 'body')
+      const actor = request.actor as Actor
+      const decided = await approvals.decide(actor, id, verdict, body.note?.trim() || null)
+      if (!decided.ok) throw refusalError(decided.refusal, id)
+      if (decided.execution) {
+        await Promise.race([
+          decided.execution,
+          new Promise((resolve) => setTimeout(resolve, EXECUTION_WAIT_MS).unref()),
+        ])
+      }
+      const current = await approvals.get(actor, id)
+      return describeRequest(current ?? decided.request, actor)
+    })
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The one catalogue of HTTP refusals for the JSON API and the console: a stable `code`, the status,
+ * and a message that says what to do. Bodies always have the shape `{ error, code, message,
+ * statusCode }`. Nothing else picks a status code.
+ */
+import type { DecideRefusal } from '../domain/decide.js'
+
+export class HttpError extends Error {
+  override name = 'HttpError'
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+
+  body() {
+    return {
+      error: STATUS_TEXT[this.statusCode] ?? 'Error',
+      code: this.code,
+      message: this.message,
+      statusCode: this.statusCode,
+    }
+  }
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+}
+
+export const unauthenticated = (
+  message = 'Log in with your Odoo login and password or API key (HTTP Basic).',
+) => new HttpError(401, 'CS_UNAUTHENTICATED', message)
+
+export const notFound = (what = 'approval request') =>
+  new HttpError(404, 'CS_NOT_FOUND', `No such ${what}, or you may not see it.`)
+
+export const invalidBody = (message: string) => new HttpError(422, 'CS_INVALID_BODY', message)
+
+export function refusalError(refusal: DecideRefusal | 'not_found', request_id: number): HttpError {
+  switch (refusal) {
+    case 'not_found':
+    case 'not_visible':
+      return notFound()
+    case 'requester_cannot_decide':
+      return new HttpError(
+        403,
+        'CS_REQUESTER_CANNOT_DECIDE',
+        `You filed request ${request_id} (through your AI connection), so you cannot approve or reject it; the assigned approver or another MCP administrator must.`,
+      )
+    case 'not_pending':
+      return new HttpError(
+        409,
+        'CS_NOT_PENDING',
+        `Request ${request_id} is no longer pending: it has already been decided or has expired.`,
+      )
+    case 'expired':
+      return new HttpError(
+        409,
+        'CS_EXPIRED',
+        `Request ${request_id} has expired and can no longer be decided; the AI can file a fresh one.`,
+      )
+  }
+}
+
+export const forbidden = (message: string) => new HttpError(403, 'CS_FORBIDDEN', message)

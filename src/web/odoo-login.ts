@@ -1,0 +1,55 @@
+/**
+ * Checks an Odoo login + password (or API key) against Odoo and turns it into an Actor (uid, name,
+ * whether an MCP administrator), remembering a success for a short while so an API client or a
+ * console page does not cost an Odoo round trip per request. Failures are never remembered.
+ * Secrets are kept only as a SHA-256 inside the cache key.
+ */
+import { createHash } from 'node:crypto'
+import type { AdminDirectory } from '../approvals/admins.js'
+import type { Actor } from '../approvals/deps.js'
+import { isOdooError } from '../odoo/errors.js'
+import type { OdooClient } from '../odoo/types.js'
+
+export interface OdooLogin {
+  /** The actor, or null when Odoo refuses the credentials. Network faults throw. */
+  check(login: string, secret: string): Promise<Actor | null>
+}
+
+export function createOdooLogin(options: {
+  odoo: OdooClient
+  admins: AdminDirectory
+  ttl_ms?: number
+  now?: () => number
+}): OdooLogin {
+  const ttl = options.ttl_ms ?? 60_000
+  const now = options.now ?? Date.now
+  const cache = new Map<string, { actor: Actor; at: number }>()
+
+  return {
+    async check(login, secret) {
+      const key = createHash('sha256').update(`${login}\u0000${secret}`).digest('hex')
+      const hit = cache.get(key)
+      if (hit && now() - hit.at < ttl) return hit.actor
+      let session: Awaited<ReturnType<OdooClient['authenticate']>>
+      try {
+        session = await options.odoo.authenticate({ login, secret })
+      } catch (error) {
+        if (isOdooError(error) && error.kind === 'authentication_failed') return null
+        throw error
+      }
+      const [user] = await session.call<Array<{ name: string }>>('res.users', 'read', {
+        ids: [session.uid],
+        kwargs: { fields: ['name'] },
+      })
+      const actor: Actor = {
+        uid: session.uid,
+        login,
+        name: user?.name ?? login,
+        is_admin: await options.admins.isAdmin(session),
+      }
+      if (cache.size > 10_000) cache.clear()
+      cache.set(key, { actor, at: now() })
+      return actor
+    },
+  }
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { boundResult } from '../../src/approvals/execute.js'
+import {
+  invalidArgumentsResult,
+  modelLabelFromAccessError,
+  toolErrorResult,
+} from '../../src/mcp/tool-errors.js'
+import { OdooError } from '../../src/odoo/errors.js'
+import { ToolError } from '../../src/tools/tool.js'
+
+// Odoo 17 texts, as captured from a real instance (notes: facts.md §3).
+const ACL =
+  "You are not allowed to delete 'Journal Entry' (account.move) records.\n\nThis operation is allowed for the following groups:\n\t- Invoicing/Billing\n\nContact your administrator to request access if necessary."
+const RULE =
+  "Uh-oh! Looks like you have stumbled upon some top-secret records.\n\nSorry, Marc Demo (id=6) doesn't have 'read' access to:\n- Sales Order (sale.order)\n\nIf you really, really need access, perhaps you can win over your friendly administrator with a batch of freshly baked cookies."
+
+describe('tool errors for the AI', () => {
+  it('reads the model label from both kinds of Odoo access errors', () => {
+    expect(modelLabelFromAccessError(ACL)).toBe('Journal Entry')
+    expect(modelLabelFromAccessError(RULE)).toBe('Sales Order')
+    expect(modelLabelFromAccessError('something else')).toBeNull()
+  })
+
+  it('keeps Odoo’s message and adds what it means', () => {
+    const result = toolErrorResult(new OdooError('access_denied', ACL), 'delete_record', 'restricted', true)
+    expect(result.isError).toBe(true)
+    expect(result.content[0]?.text).toBe(
+      `Access denied: ${ACL} — this Odoo user (restricted) may not delete Journal Entries.`,
+    )
+    const rule = toolErrorResult(new OdooError('access_denied', RULE), 'update_record', 'demo', true)
+    expect(rule.content[0]?.text).toMatch(/may not modify Sales Orders\.$/)
+  })
+
+  it('warns that a timed-out write may have happened', () => {
+    const text = toolErrorResult(
+      new OdooError('timeout', 'Odoo did not answer within 100 ms'),
+      'batch_delete',
+      'demo',
+      true,
+    ).content[0]?.text
+    expect(text).toContain('may or may not have been applied')
+  })
+
+  it('passes Countersign’s own refusals through and rethrows anything unexpected', () => {
+    expect(toolErrorResult(new ToolError('no'), 'x', 'demo', false).content[0]?.text).toBe('no')
+    expect(() => toolErrorResult(new TypeError('bug'), 'x', 'demo', false)).toThrow(TypeError)
+  })
+
+  it('names each invalid field', () => {
+    const schema = z.object({ model: z.string(), ids: z.array(z.number().int().positive()) }).strict()
+    const parsed = schema.safeParse({ ids: [1, -2], extra: true })
+    if (parsed.success) throw new Error('expected a failure')
+    const text = invalidArgumentsResult('batch_delete', parsed.error).content[0]?.text ?? ''
+    expect(text).toMatch(/^Invalid arguments for batch_delete \(nothing was done\): /)
+    expect(text).toContain('model:')
+    expect(text).toContain('ids[1]:')
+    expect(text).toContain('extra')
+  })
+})
+
+describe('cached result bounding', () => {
+  it('keeps small results as they are', () => {
+    expect(boundResult('{"a":1}', 100)).toEqual({ text: '{"a":1}', truncated: false })
+  })
+
+  it('replaces a large result with valid JSON carrying a visible marker and the beginning', () => {
+    const big = JSON.stringify({
+      records: Array.from({ length: 5000 }, (_, i) => ({ id: i, name: `Partner ${i}` })),
+    })
+    const bounded = boundResult(big, 4096)
+    expect(bounded.truncated).toBe(true)
+    expect(Buffer.byteLength(bounded.text)).toBeLessThanOrEqual(4096)
+    expect(Buffer.byteLength(bounded.text)).toBeGreaterThan(3000)
+    const parsed = JSON.parse(bounded.text)
+    expect(parsed.truncated).toBe(true)
+    expect(parsed.note).toMatch(/^\[result truncated: \d+ bytes/)
+    expect(big.startsWith(parsed.partial)).toBe(true)
+  })
+})
