@@ -1,0 +1,80 @@
+/**
+ * Credentials of the sandbox's users: login passwords and API keys (40 hex characters, random at
+ * each start, like Odoo's `res.users.apikeys._generate`). Mirrors Odoo 17's rules: an API key is
+ * accepted wherever a password is (`common.authenticate`, `execute_kw`), but only for its own
+ * user; JSON-2 bearer tokens must be API keys. Keeps secrets in memory only, never in the
+ * model store where `read` could reach them.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { accessDenied } from './errors.js'
+import type { Store } from './store.js'
+
+interface UserSecrets {
+  login: string
+  password: string
+  api_keys: string[]
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+export function generateApiKey(): string {
+  return randomBytes(20).toString('hex')
+}
+
+export class Credentials {
+  private readonly byUid = new Map<number, UserSecrets>()
+
+  constructor(private readonly store: Store) {}
+
+  set(uid: number, login: string, password: string, api_keys: string[] = []): void {
+    this.byUid.set(uid, { login, password, api_keys })
+  }
+
+  addApiKey(uid: number, key = generateApiKey()): string {
+    this.byUid.get(uid)?.api_keys.push(key)
+    return key
+  }
+
+  private active(uid: number): boolean {
+    const row = this.store.get('res.users', uid)
+    return Boolean(row && row.active !== false)
+  }
+
+  /** The user an API key belongs to (scope `rpc`), or null. */
+  uidOfApiKey(key: string): number | null {
+    for (const [uid, secrets] of this.byUid) {
+      if (this.active(uid) && secrets.api_keys.some((k) => same(k, key))) return uid
+    }
+    return null
+  }
+
+  /** `res.users.check` (odoo/addons/base/models/res_users.py): password, or this user's own key. */
+  check(uid: unknown, secret: unknown): void {
+    if (typeof secret !== 'string' || secret === '') throw accessDenied()
+    const id = typeof uid === 'number' ? uid : Number(uid)
+    const secrets = this.byUid.get(id)
+    if (!secrets || !this.active(id)) throw accessDenied()
+    if (same(secrets.password, secret)) return
+    if (this.uidOfApiKey(secret) === id) return
+    throw accessDenied()
+  }
+
+  /** `common.authenticate`: the uid for login + password (or API key), or false. */
+  authenticate(login: unknown, secret: unknown): number | false {
+    if (typeof login !== 'string' || typeof secret !== 'string' || secret === '') return false
+    for (const [uid, secrets] of this.byUid) {
+      if (secrets.login !== login) continue
+      try {
+        this.check(uid, secret)
+        return uid
+      } catch {
+        return false
+      }
+    }
+    return false
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The environment a call runs in, like Odoo's `env`: which user, whether rights are bypassed
+ * (`su`, Odoo's sudo), the context, and the sandbox's shared state. Does not authenticate
+ * (auth.ts did before an Env is made) and holds no per-request cache.
+ */
+import type { ModelDef } from './fields.js'
+import type { Store } from './store.js'
+
+export interface Registry {
+  readonly models: ReadonlyMap<string, ModelDef>
+}
+
+export interface SandboxState {
+  readonly registry: Registry
+  readonly store: Store
+  readonly db: string
+  /** The clock, so demo dates and tests can be deterministic. */
+  now(): Date
+}
+
+export interface Env {
+  readonly state: SandboxState
+  readonly uid: number
+  readonly su: boolean
+  readonly context: Readonly<Record<string, unknown>>
+}
+
+export function makeEnv(state: SandboxState, uid: number, context: Record<string, unknown> = {}): Env {
+  return { state, uid, su: false, context }
+}
+
+export function sudo(env: Env): Env {
+  return { ...env, su: true }
+}
+
+export function withContext(env: Env, context: Record<string, unknown>): Env {
+  return { ...env, context: { ...env.context, ...context } }
+}
+
+export function modelDef(env: Env, name: string): ModelDef {
+  const model = env.state.registry.models.get(name)
+  if (!model) throw new Error(`sandbox: model ${name} is not defined`)
+  return model
+}
+
+export const today = (env: Env): string => env.state.now().toISOString().slice(0, 10)
+export const nowString = (env: Env): string => env.state.now().toISOString().slice(0, 19).replace('T', ' ')

@@ -1,0 +1,186 @@
+/**
+ * `mail.activity` and `mail.activity.type` as in Odoo 17: an activity sits on a document
+ * (`res_model_id` + `res_id`), is readable by its assignee or through the document, can only be
+ * created by someone holding the document's post right and assigned to someone who can read the
+ * document; `action_feedback`/`action_done` post "… done" on the document and delete it.
+ * Does not chain next activities, keep done activities or send assignment emails.
+ */
+import { type Env, sudo, today } from '../env.js'
+import { userError } from '../errors.js'
+import type { ModelDef, Row } from '../fields.js'
+import { boolean, char, date, html, integer, many2one, selection } from '../fields.js'
+import { unlinkRecords } from '../orm-write.js'
+import { displayName } from '../registry.js'
+import { userName, xmlidToResId } from '../security.js'
+import { userPartnerId } from './base.js'
+import { browseForRead } from './common.js'
+import { createMessage, documentAllowed, escapeHtml, postAccess } from './mail-thread.js'
+
+const resModel = (row: Row, env: Env): string | false =>
+  typeof row.res_model_id === 'number'
+    ? ((env.state.store.get('ir.model', row.res_model_id)?.model as string) ?? false)
+    : false
+
+function resName(row: Row, env: Env): string | false {
+  const model = resModel(row, env)
+  const record = model ? env.state.store.get(model, row.res_id as number) : undefined
+  return model && record ? displayName(env, model, record) : false
+}
+
+/** `_filter_access_rules_remaining`: assignee reads; otherwise the document's post right decides. */
+function activityFilter(env: Env, rows: Row[], operation: string): Row[] {
+  if (operation === 'write' || operation === 'unlink') return rows
+  const valid = operation === 'read' ? rows.filter((r) => r.user_id === env.uid) : []
+  const remaining = rows.filter((r) => !valid.includes(r))
+  const byModel = new Map<string, number[]>()
+  for (const row of remaining) {
+    const model = resModel(row, env)
+    if (model) byModel.set(model, [...(byModel.get(model) ?? []), row.res_id as number])
+  }
+  const allowed = new Map<string, Set<number>>()
+  for (const [model, ids] of byModel) {
+    const registryModel = env.state.registry.models.get(model)
+    const op = registryModel?.mail_thread ? postAccess(env, model) : operation === 'read' ? 'read' : 'write'
+    allowed.set(model, documentAllowed(env, model, ids, op))
+  }
+  return [
+    ...valid,
+    ...remaining.filter((r) => allowed.get(resModel(r, env) as string)?.has(r.res_id as number)),
+  ]
+}
+
+function feedback(env: Env, ids: number[], text: unknown): number | false {
+  const activities = browseForRead(env, 'mail.activity', ids)
+  const messages: number[] = []
+  for (const activity of activities) {
+    const model = resModel(activity, env)
+    const record = model ? env.state.store.get(model, activity.res_id as number) : undefined
+    if (!model || !record) continue
+    const type = env.state.store.get('mail.activity.type', activity.activity_type_id as number)
+    const assignee =
+      activity.user_id !== env.uid
+        ? ` (originally assigned to ${escapeHtml(userName(env, activity.user_id as number))})`
+        : ''
+    const summary = activity.summary ? `: ${escapeHtml(String(activity.summary))}` : ''
+    const extra = typeof text === 'string' && text ? `<div>Feedback: <p>${escapeHtml(text)}</p></div>` : ''
+    messages.push(
+      createMessage(env, {
+        model,
+        res_id: record.id,
+        record_name: displayName(env, model, record),
+        body: `<div><p>${escapeHtml(String(type?.name ?? 'Activity'))} done${assignee}${summary}</p>${extra}</div>`,
+        message_type: 'notification',
+        subtype_id: xmlidToResId(env, 'mail.mt_activities') ?? false,
+        author_id: userPartnerId(env),
+        mail_activity_type_id: activity.activity_type_id ?? false,
+      }),
+    )
+  }
+  unlinkRecords(env, 'mail.activity', ids)
+  return messages[0] ?? false
+}
+
+export const mailActivity: ModelDef = {
+  name: 'mail.activity',
+  description: 'Activity',
+  order: 'date_deadline ASC, id ASC',
+  rec_name: 'summary',
+  display_name: (row, env) =>
+    String(
+      row.summary || env.state.store.get('mail.activity.type', row.activity_type_id as number)?.name || '',
+    ),
+  access_filter: activityFilter,
+  fields: {
+    res_model_id: many2one('ir.model', 'Document Model', {
+      required: true,
+      ondelete: 'cascade',
+      default: (env) =>
+        env.state.store.rows('ir.model').find((m) => m.model === env.context.default_res_model)?.id ?? false,
+    }),
+    res_model: char('Related Document Model', { compute: resModel }),
+    res_id: integer('Related Document ID'),
+    res_name: char('Document Name', { compute: resName }),
+    activity_type_id: many2one('mail.activity.type', 'Activity Type', {
+      default: (env) => xmlidToResId(env, 'mail.mail_activity_data_todo') ?? false,
+    }),
+    summary: char('Summary'),
+    note: html('Note'),
+    date_deadline: date('Due Date', { required: true, default: (env) => today(env) }),
+    user_id: many2one('res.users', 'Assigned to', { default: (env) => env.uid }),
+    automated: boolean('Automated activity'),
+    active: boolean('Active', { default: () => true }),
+    state: selection(
+      'State',
+      [
+        ['overdue', 'Overdue'],
+        ['today', 'Today'],
+        ['planned', 'Planned'],
+      ],
+      {
+        compute: (row, env) => {
+          const deadline = String(row.date_deadline)
+          return deadline < today(env) ? 'overdue' : deadline === today(env) ? 'today' : 'planned'
+        },
+      },
+    ),
+  },
+  before_create: (env, vals) => {
+    const model =
+      typeof vals.res_model_id === 'number'
+        ? env.state.store.get('ir.model', vals.res_model_id)?.model
+        : undefined
+    const userId = typeof vals.user_id === 'number' ? vals.user_id : env.uid
+    if (typeof model !== 'string' || userId === env.uid) return
+    // `_check_access_assignation`: the assignee must be able to read the document.
+    const asAssignee = { ...sudo(env), su: false, uid: userId }
+    if (!documentAllowed(asAssignee, model, [vals.res_id as number], 'read').has(vals.res_id as number)) {
+      throw userError(
+        `Assigned user ${userName(env, userId)} has no access to the document and is not able to handle this activity.`,
+      )
+    }
+  },
+  methods: {
+    action_feedback: {
+      qualname: 'MailActivity.action_feedback',
+      writes: true,
+      params: [
+        { name: 'feedback', default: false },
+        { name: 'attachment_ids', default: null },
+      ],
+      run: (env, ids, a) => feedback(env, ids, a.feedback),
+    },
+    action_done: {
+      qualname: 'MailActivity.action_done',
+      writes: true,
+      params: [],
+      run: (env, ids) => feedback(env, ids, false),
+    },
+  },
+}
+
+export const mailActivityType: ModelDef = {
+  name: 'mail.activity.type',
+  description: 'Activity Type',
+  order: 'sequence, id',
+  fields: {
+    name: char('Name', { required: true }),
+    summary: char('Default Summary'),
+    sequence: integer('Sequence', { default: () => 10 }),
+    active: boolean('Active', { default: () => true }),
+    delay_count: integer('Schedule', { default: () => 0 }),
+    icon: char('Icon'),
+    category: selection(
+      'Action',
+      [
+        ['default', 'None'],
+        ['upload_file', 'Upload Document'],
+        ['phonecall', 'Phonecall'],
+      ],
+      { default: () => 'default' },
+    ),
+    res_model: char('Model'),
+    default_user_id: many2one('res.users', 'Default User'),
+    default_note: html('Default Note'),
+    keep_done: boolean('Keep Done'),
+  },
+}

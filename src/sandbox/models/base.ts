@@ -1,0 +1,157 @@
+/**
+ * Odoo's base models as far as Countersign touches them: `res.users` (with `has_group` in both
+ * the 17 and the 18+ form, and `context_get` answering the uid), `res.groups`, `ir.model.data`
+ * (xml ids), `ir.model`, `res.company`, `res.country` and `res.currency`. Field names and labels
+ * are Odoo 17's. Does not authenticate (auth.ts) and stores no password.
+ */
+import type { Env } from '../env.js'
+import { assertionError } from '../errors.js'
+import type { ModelDef, Row } from '../fields.js'
+import { boolean, char, integer, many2many, many2one, selection } from '../fields.js'
+import { groupInfo } from '../groups.js'
+import { hasGroup } from '../security.js'
+
+/** `res.groups.full_name`: "Category / Name" (the ACL error message uses "Category/Name"). */
+function groupFullName(row: Row, env: Env): string {
+  const data = env.state.store
+    .rows('ir.model.data')
+    .find((d) => d.model === 'res.groups' && d.res_id === row.id)
+  const info = data ? groupInfo(`${data.module}.${data.name}`) : undefined
+  return info?.category ? `${info.category} / ${row.name}` : String(row.name)
+}
+
+export const resUsers: ModelDef = {
+  name: 'res.users',
+  description: 'User',
+  order: 'name, login',
+  fields: {
+    name: char('Name', { required: true }),
+    login: char('Login', { required: true }),
+    partner_id: many2one('res.partner', 'Related Partner', { required: true }),
+    email: char('Email'),
+    active: boolean('Active', { default: () => true }),
+    share: boolean('Share User', { compute: (row, env) => !hasGroup(env, 'base.group_user', row.id) }),
+    groups_id: many2many('res.groups', 'Groups'),
+    company_id: many2one('res.company', 'Company', { required: true, default: () => 1 }),
+    company_ids: many2many('res.company', 'Companies'),
+    lang: char('Language', { default: () => 'en_US' }),
+    tz: char('Timezone', { default: () => 'Europe/Brussels' }),
+  },
+  methods: {
+    has_group: {
+      qualname: 'Users.has_group',
+      api_model: true,
+      flex_ids: true,
+      params: [{ name: 'group_ext_id' }],
+      run: (env, ids, a) => {
+        const xmlid = a.group_ext_id
+        if (typeof xmlid !== 'string' || !xmlid.includes('.'))
+          throw assertionError(`External ID '${String(xmlid)}' must be fully qualified`)
+        return hasGroup(env, xmlid, ids[0] ?? env.uid)
+      },
+    },
+    context_get: {
+      qualname: 'Users.context_get',
+      api_model: true,
+      params: [],
+      run: (env) => {
+        const user = env.state.store.get('res.users', env.uid)
+        return { lang: user?.lang ?? 'en_US', tz: user?.tz ?? false, uid: env.uid }
+      },
+    },
+  },
+}
+
+export const resGroups: ModelDef = {
+  name: 'res.groups',
+  description: 'Access Groups',
+  order: 'name',
+  rec_name: 'full_name',
+  display_name: groupFullName,
+  fields: {
+    name: char('Name', { required: true }),
+    full_name: char('Group Name', { compute: groupFullName }),
+    users: many2many('res.users', 'Users', {
+      compute: (row, env) =>
+        env.state.store
+          .rows('res.users')
+          .filter((u) => (u.groups_id as number[]).includes(row.id))
+          .map((u) => u.id),
+    }),
+    share: boolean('Share Group'),
+  },
+}
+
+export const irModelData: ModelDef = {
+  name: 'ir.model.data',
+  description: 'Model Data',
+  order: 'module, model, name',
+  display_name: (row) => `${row.module}.${row.name}`,
+  fields: {
+    name: char('External Identifier', { required: true }),
+    complete_name: char('Complete ID', { compute: (row) => `${row.module}.${row.name}` }),
+    model: char('Model Name', { required: true }),
+    module: char('Module', { required: true }),
+    res_id: integer('Record ID'),
+    noupdate: boolean('Non Updatable'),
+  },
+}
+
+export const irModel: ModelDef = {
+  name: 'ir.model',
+  description: 'Models',
+  order: 'model',
+  fields: {
+    name: char('Model Description', { required: true }),
+    model: char('Model', { required: true }),
+    state: selection('Type', [
+      ['manual', 'Custom Object'],
+      ['base', 'Base Object'],
+    ]),
+    transient: boolean('Transient Model'),
+    is_mail_thread: boolean('Has Mail Thread'),
+  },
+}
+
+export const resCompany: ModelDef = {
+  name: 'res.company',
+  description: 'Companies',
+  order: 'sequence, name',
+  fields: {
+    name: char('Company Name', { required: true }),
+    partner_id: many2one('res.partner', 'Partner', { required: true }),
+    currency_id: many2one('res.currency', 'Currency', { required: true }),
+    email: char('Email'),
+    sequence: integer('Sequence'),
+  },
+}
+
+export const resCountry: ModelDef = {
+  name: 'res.country',
+  description: 'Country',
+  order: 'name',
+  fields: { name: char('Country Name', { required: true }), code: char('Country Code') },
+}
+
+export const resCurrency: ModelDef = {
+  name: 'res.currency',
+  description: 'Currency',
+  order: 'active desc, name',
+  fields: {
+    name: char('Currency', { required: true }),
+    full_name: char('Name'),
+    symbol: char('Symbol', { required: true }),
+    position: selection('Symbol Position', [
+      ['after', 'After Amount'],
+      ['before', 'Before Amount'],
+    ]),
+    rounding: { type: 'float', string: 'Rounding Factor' },
+    decimal_places: integer('Decimal Places', { compute: () => 2 }),
+    active: boolean('Active', { default: () => true }),
+  },
+}
+
+/** A user's partner id, for authors and followers. */
+export function userPartnerId(env: Env, uid = env.uid): number | false {
+  return (env.state.store.get('res.users', uid)?.partner_id as number | undefined) ?? false
+}

@@ -1,0 +1,30 @@
+/**
+ * One running sandbox's parts, shared by the protocol handlers and the test hooks: state (models
+ * and data), credentials and write counters. Built once per `startSandboxOdoo`. Does not listen.
+ */
+import { Credentials } from './auth.js'
+import { seedBusiness } from './demo-business.js'
+import { type SandboxUser, seedReference, seedUsers } from './demo-data.js'
+import type { SandboxState } from './env.js'
+import { MODELS } from './models/index.js'
+import { buildRegistry } from './registry.js'
+import { Store } from './store.js'
+import { WriteCounters } from './write-counters.js'
+
+export interface Runtime {
+  state: SandboxState
+  credentials: Credentials
+  counters: WriteCounters
+  users: SandboxUser[]
+}
+
+export function createRuntime(db: string, now: () => Date = () => new Date()): Runtime {
+  const store = new Store()
+  const registry = buildRegistry(MODELS.map((m) => m.def))
+  const state: SandboxState = { registry, store, db, now }
+  const credentials = new Credentials(store)
+  seedReference(store, registry)
+  const users = seedUsers(store, credentials)
+  seedBusiness(store)
+  return { state, credentials, counters: new WriteCounters(), users }
+}
