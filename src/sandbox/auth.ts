@@ -53,9 +53,10 @@ export class Credentials {
   }
 
   /** `res.users.check` (odoo/addons/base/models/res_users.py): password, or this user's own key. */
-  check(uid: unknown, secret: unknown): void {
+  check(uid: unknown, secret: unknown, unknownUser: () => Error = () => accessDenied()): void {
     if (typeof secret !== 'string' || secret === '') throw accessDenied()
     const id = typeof uid === 'number' ? uid : Number(uid)
+    if (!this.store.has('res.users', id)) throw id === 0 ? accessDenied() : unknownUser()
     const secrets = this.byUid.get(id)
     if (!secrets || !this.active(id)) throw accessDenied()
     if (same(secrets.password, secret)) return

@@ -6,12 +6,13 @@
  */
 import { checkAccessRights, type Operation } from './access-rights.js'
 import { modelDef } from './env.js'
-import { valueError } from './errors.js'
+import { assertionError, valueError } from './errors.js'
 import type { FieldDef, MethodDef } from './fields.js'
-import { checkFieldNames, nameSearchIds, read, readFormat, search } from './orm-read.js'
+import { checkFieldNames, checkRecordRules, nameSearchIds, read, readFormat, search } from './orm-read.js'
 import { createRecords, unlinkRecords, writeRecords } from './orm-write.js'
 import { Recordset } from './recordset.js'
 import { displayName } from './registry.js'
+import { hasGroup } from './security.js'
 
 const str = (v: unknown) => (typeof v === 'string' ? v : null)
 const num = (v: unknown) => (typeof v === 'number' ? v : null)
@@ -176,8 +177,36 @@ export const BASE_METHODS: Record<string, MethodDef> = {
     params: [{ name: 'operation' }, { name: 'raise_exception', default: true }],
     run: (env, _ids, a, model) => {
       const operation = a.operation as Operation
-      if (!['read', 'write', 'create', 'unlink'].includes(operation)) throw valueError('Invalid access mode')
+      if (!OPERATIONS.includes(operation)) throw assertionError('Invalid access mode')
       return checkAccessRights(env, model, operation, a.raise_exception !== false)
     },
   },
+  check_access_rule: {
+    qualname: 'BaseModel.check_access_rule',
+    params: [{ name: 'operation' }],
+    run: (env, ids, a, model) => {
+      const operation = a.operation as Operation
+      if (!OPERATIONS.includes(operation)) throw assertionError('Invalid access mode')
+      checkRecordRules(env, model, ids, operation)
+      return null
+    },
+  },
+  name_get: {
+    qualname: 'BaseModel.name_get',
+    params: [],
+    run: (env, ids, _a, model) =>
+      read(env, model, ids, ['display_name'], '_classic_read').map((r) => [r.id, r.display_name]),
+  },
+  user_has_groups: {
+    qualname: 'BaseModel.user_has_groups',
+    api_model: true,
+    params: [{ name: 'groups' }],
+    run: (env, _ids, a) =>
+      String(a.groups ?? '')
+        .split(',')
+        .map((g) => g.trim())
+        .some((g) => (g.startsWith('!') ? !hasGroup(env, g.slice(1)) : hasGroup(env, g))),
+  },
 }
+
+const OPERATIONS: readonly Operation[] = ['read', 'write', 'create', 'unlink']

@@ -2,7 +2,7 @@
  * Deterministic demo business data in the spirit of Odoo's demo database: customer companies with
  * their contacts, 20 quotations/orders spread over Mitchell Admin and Marc Demo (14 of them Marc's,
  * 12 of those still draft), 20 invoices (posted INV/2026/000NN, drafts "/", a bill, a
- * cancelled one), three mail templates and a mailing list with contacts. Does not create users
+ * cancelled one), four mail templates and a mailing list with contacts. Does not create users
  * or reference data (demo-data.ts).
  */
 import { insertRow } from './demo-data.js'
@@ -183,49 +183,70 @@ function invoices(store: Store, customers: number[]): void {
   }
 }
 
-function modelId(store: Store, model: string): number {
-  return store.rows('ir.model').find((m) => m.model === model)?.id as number
-}
-
-function templates(store: Store): void {
-  const rows: Record<string, unknown>[] = [
+// Subjects and recipients as Odoo 17's own templates write them (captures/13-mail.template-sale-account.txt);
+// bodies are shorter, using only the `{{ object.x }}` / `t-out` forms render() understands.
+const TEMPLATES: readonly [string, string, string, Record<string, unknown>][] = [
+  [
+    'sale.email_template_edi_sale',
+    'Sales: Send Quotation',
+    'sale.order',
     {
-      name: 'Sales: Send Quotation',
-      model_id: modelId(store, 'sale.order'),
-      subject: '{{ object.company_id.name }} Quotation (Ref {{ object.name or "n/a" }})',
-      email_from: '{{ (object.user_id.email or "") }}',
+      subject: "{{ object.company_id.name }} Quotation (Ref {{ object.name or 'n/a' }})",
+      email_from: '{{ (object.user_id.email_formatted or "") }}',
       partner_to: '{{ object.partner_id.id }}',
       body_html:
         '<div><p>Hello <t t-out="object.partner_id.name or \'\'"/>,</p><p>Your quotation <strong t-out="object.name or \'\'"></strong> amounting to <strong t-out="object.amount_total or \'\'"></strong> is ready for review.</p></div>',
     },
+  ],
+  [
+    'account.email_template_edi_invoice',
+    'Invoice: Sending',
+    'account.move',
     {
-      name: 'Invoice: Sending',
-      model_id: modelId(store, 'account.move'),
-      subject: '{{ object.company_id.name }} Invoice (Ref {{ object.name or "n/a" }})',
-      email_from: '{{ (object.invoice_user_id.email or "") }}',
+      subject: "{{ object.company_id.name }} Invoice (Ref {{ object.name or 'n/a' }})",
+      email_from: '{{ (object.invoice_user_id.email_formatted or "") }}',
       partner_to: '{{ object.partner_id.id }}',
       body_html:
         '<div><p>Dear <t t-out="object.partner_id.name or \'\'"/>,</p><p>Here is your invoice <strong t-out="object.name or \'\'"></strong> amounting to <strong t-out="object.amount_total or \'\'"></strong>.</p></div>',
     },
+  ],
+  [
+    'sale.mail_template_sale_cancellation',
+    'Sales: Order Cancellation',
+    'sale.order',
     {
-      name: 'Contact: Welcome',
-      model_id: modelId(store, 'res.partner'),
+      subject:
+        "{{ object.company_id.name }} {{ object.type_name }} Cancelled (Ref {{ object.name or 'n/a' }})",
+      email_from: '{{ (object.user_id.email_formatted or "") }}',
+      partner_to: '{{ object.partner_id.id }}',
+      body_html:
+        '<div><p>Dear <t t-out="object.partner_id.name or \'\'"/>, your order <t t-out="object.name"/> was cancelled.</p></div>',
+    },
+  ],
+  [
+    'mail.mail_template_partner_welcome',
+    'Contact: Welcome',
+    'res.partner',
+    {
       subject: 'Welcome, {{ object.name }}',
       email_to: '{{ object.email }}',
       body_html: '<div><p>Welcome <t t-out="object.name or \'\'"/>!</p></div>',
     },
-  ]
-  for (const [index, row] of rows.entries()) {
+  ],
+]
+
+function templates(store: Store): void {
+  for (const [xmlid, name, model, values] of TEMPLATES) {
+    const modelId = store.rows('ir.model').find((m) => m.model === model)?.id as number
     const template = insertRow(store, 'mail.template', {
+      name,
+      model_id: modelId,
       active: true,
       auto_delete: true,
       use_default_to: false,
-      ...row,
+      ...values,
     })
-    const xml = ['email_template_edi_sale', 'email_template_edi_invoice', 'mail_template_partner_welcome'][
-      index
-    ] as string
-    const module = ['sale', 'account', 'mail'][index] as string
+    const [module, xml] = xmlid.split('.') as [string, string]
     store.insert('ir.model.data', {
       module,
       name: xml,

@@ -1,15 +1,13 @@
 /**
- * Seeds a fresh sandbox with Odoo's reference data (company, currencies, groups with their xml
- * ids, `ir.model` rows, message subtypes, activity types, journals, a 15% tax, products) and the
- * three users of Odoo's demo logins: admin (uid 2, Mitchell Admin), demo (Marc Demo, salesman
- * "own documents only") and restricted (internal user without Sales or Invoicing). Deterministic
- * except API keys, which are random per start. Business records come from demo-business.ts.
+ * Seeds the users of Odoo's demo logins: admin (uid 2, Mitchell Admin), demo (uid 6, Marc Demo,
+ * salesman "own documents only" plus Billing, as in a real 17 demo database) and restricted
+ * (uid 8, internal user without Sales or Invoicing), and creates extra users for the test hook.
+ * Deterministic except API keys, which are random per start. Reference data comes from
+ * demo-reference.ts, business records from demo-business.ts.
  */
 import type { Credentials } from './auth.js'
 import { generateApiKey } from './auth.js'
-import type { Registry } from './env.js'
-import { GROUPS, withImplied } from './groups.js'
-import { MODELS } from './models/index.js'
+import { withImplied } from './groups.js'
 import type { Store } from './store.js'
 
 export interface SandboxUser {
@@ -20,7 +18,7 @@ export interface SandboxUser {
   name: string
 }
 
-function xmlid(store: Store, module: string, name: string, model: string, res_id: number): void {
+export function xmlid(store: Store, module: string, name: string, model: string, res_id: number): void {
   store.insert('ir.model.data', { module, name, model, res_id, noupdate: true })
 }
 
@@ -95,151 +93,16 @@ export const ADMIN_GROUPS = [
   'account.group_account_manager',
   'mass_mailing.group_mass_mailing_user',
 ]
+// A real 17 demo database gives Marc Demo Billing and Email Marketing too (facts.md §10).
 export const DEMO_GROUPS = [
   'base.group_user',
   'base.group_partner_manager',
   'base.group_allow_export',
   'sales_team.group_sale_salesman',
+  'account.group_account_invoice',
+  'mass_mailing.group_mass_mailing_user',
 ]
 export const RESTRICTED_GROUPS = ['base.group_user']
-
-export function seedReference(store: Store, registry: Registry): void {
-  insertRow(
-    store,
-    'res.currency',
-    { name: 'EUR', full_name: 'Euro', symbol: '€', position: 'after', rounding: 0.01, active: true },
-    1,
-  )
-  insertRow(
-    store,
-    'res.currency',
-    {
-      name: 'USD',
-      full_name: 'United States dollar',
-      symbol: '$',
-      position: 'before',
-      rounding: 0.01,
-      active: true,
-    },
-    2,
-  )
-  xmlid(store, 'base', 'EUR', 'res.currency', 1)
-  xmlid(store, 'base', 'USD', 'res.currency', 2)
-  for (const [id, name, code] of [
-    [1, 'Belgium', 'BE'],
-    [2, 'United States', 'US'],
-    [3, 'France', 'FR'],
-  ] as const) {
-    insertRow(store, 'res.country', { name, code }, id)
-  }
-  insertRow(
-    store,
-    'res.partner',
-    {
-      name: 'YourCompany',
-      is_company: true,
-      email: 'info@yourcompany.com',
-      type: 'contact',
-      active: true,
-      city: 'Brussels',
-      country_id: 1,
-    },
-    1,
-  )
-  insertRow(
-    store,
-    'res.company',
-    { name: 'YourCompany', partner_id: 1, currency_id: 1, email: 'info@yourcompany.com', sequence: 10 },
-    1,
-  )
-  xmlid(store, 'base', 'main_company', 'res.company', 1)
-  xmlid(store, 'base', 'main_partner', 'res.partner', 1)
-
-  for (const [index, group] of GROUPS.entries()) {
-    insertRow(
-      store,
-      'res.groups',
-      { name: group.name, share: group.xmlid === 'base.group_portal' || group.xmlid === 'base.group_public' },
-      index + 1,
-    )
-    const [module, name] = group.xmlid.split('.') as [string, string]
-    xmlid(store, module, name, 'res.groups', index + 1)
-  }
-
-  for (const { module, def } of MODELS) {
-    const row = insertRow(store, 'ir.model', {
-      name: def.description,
-      model: def.name,
-      state: 'base',
-      transient: false,
-      is_mail_thread: Boolean(def.mail_thread),
-    })
-    xmlid(store, module, `model_${def.name.replace(/\./g, '_')}`, 'ir.model', row.id)
-  }
-  void registry
-
-  for (const [xml, name, internal, sequence] of [
-    ['mt_comment', 'Discussions', false, 0],
-    ['mt_note', 'Note', true, 100],
-    ['mt_activities', 'Activities', true, 90],
-  ] as const) {
-    const row = insertRow(store, 'mail.message.subtype', { name, internal, default: !internal, sequence })
-    xmlid(store, 'mail', xml, 'mail.message.subtype', row.id)
-  }
-  for (const [xml, name, icon, sequence, delay, category] of [
-    ['mail_activity_data_email', 'Email', 'fa-envelope', 3, 0, 'default'],
-    ['mail_activity_data_call', 'Call', 'fa-phone', 6, 2, 'phonecall'],
-    ['mail_activity_data_meeting', 'Meeting', 'fa-users', 9, 0, 'default'],
-    ['mail_activity_data_todo', 'To-Do', 'fa-tasks', 12, 5, 'default'],
-    ['mail_activity_data_upload_document', 'Upload Document', 'fa-upload', 25, 5, 'upload_file'],
-    ['mail_activity_data_warning', 'Exception', 'fa-warning', 99, 0, 'default'],
-  ] as const) {
-    const row = insertRow(store, 'mail.activity.type', {
-      name,
-      icon,
-      sequence,
-      delay_count: delay,
-      category,
-      active: true,
-      keep_done: false,
-    })
-    xmlid(store, 'mail', xml, 'mail.activity.type', row.id)
-  }
-  for (const [name, code, type, sequence] of [
-    ['Customer Invoices', 'INV', 'sale', 5],
-    ['Vendor Bills', 'BILL', 'purchase', 6],
-    ['Miscellaneous Operations', 'MISC', 'general', 9],
-  ] as const) {
-    insertRow(store, 'account.journal', { name, code, type, sequence, active: true })
-  }
-  const tax = insertRow(store, 'account.tax', {
-    name: '15%',
-    amount: 15,
-    amount_type: 'percent',
-    type_tax_use: 'sale',
-    sequence: 1,
-    active: true,
-  })
-  for (const [name, code, price] of [
-    ['Office Chair', 'FURN_7777', 70],
-    ['Large Desk', 'FURN_8220', 1799],
-    ['Corner Desk Right Sit', 'E-COM06', 147],
-    ['Desk Organizer', 'FURN_0001', 5.1],
-    ['Cabinet with Doors', 'E-COM11', 140],
-    ['Customizable Desk', 'FURN_0096', 750],
-    ['Acoustic Bloc Screens', 'FURN_6666', 295],
-    ['Virtual Home Staging', 'SERV_0001', 25],
-  ] as const) {
-    insertRow(store, 'product.product', {
-      name,
-      default_code: code,
-      list_price: price,
-      sale_ok: true,
-      active: true,
-      taxes_id: [tax.id],
-    })
-  }
-}
 
 /** OdooBot (uid 1, inactive as in Odoo) and the three demo logins. */
 export function seedUsers(store: Store, credentials: Credentials): SandboxUser[] {
@@ -283,10 +146,10 @@ export function seedUsers(store: Store, credentials: Credentials): SandboxUser[]
     groups: DEMO_GROUPS,
   })
   const restricted = createUser(store, credentials, {
-    uid: 7,
+    uid: 8,
     login: 'restricted',
     password: 'restricted',
-    name: 'Rita Restricted',
+    name: 'Restricted User',
     email: 'restricted@yourcompany.example.com',
     groups: RESTRICTED_GROUPS,
   })

@@ -56,7 +56,7 @@ export interface MethodDef {
   var_keyword?: boolean
   /** `@api.model`: no record ids; positional arguments start with the first parameter. */
   api_model?: boolean
-  /** Also accepts ids as first argument (`has_group`: 17 takes none, 18+ takes `[uid]`). */
+  /** JSON-2 may pass `ids` although 17 declares it `@api.model` (`has_group`: 18+ runs on `[uid]`). */
   flex_ids?: boolean
   /** `@api.model_create_multi`: answers an id for one dict, a list of ids for a list. */
   api_create?: boolean
@@ -66,8 +66,11 @@ export interface MethodDef {
   writes?: boolean
   /** Named differently over JSON-2 (Odoo 18+ renamed `name_search(args=)` to `domain=`). */
   json2_params?: readonly ParamSpec[]
-  /** `returns: 'id'`: JSON-RPC answers the single id of the returned record (`@api.returns`). */
-  returns?: 'id'
+  /**
+   * How JSON-RPC (17) sends a returned recordset: `'id'` = the single id (`@api.returns(..., lambda
+   * value: value.id)`), `'repr'` = Python's repr string (no `@api.returns`); default = the ids.
+   */
+  returns?: 'id' | 'repr'
   run(env: Env, ids: number[], args: Record<string, unknown>, model: string): unknown
 }
 
@@ -102,6 +105,8 @@ export interface ModelDef {
   after_write?: (env: Env, ids: number[], vals: Record<string, unknown>) => void
   /** Runs inside write before values are applied, e.g. locked-order checks. */
   before_write?: (env: Env, ids: number[], vals: Record<string, unknown>) => void
+  /** An `unlink` override's work before `super().unlink()` (account.move deletes its lines first). */
+  pre_unlink?: (env: Env, ids: number[]) => void
   /** `@api.ondelete` checks: throw to refuse. */
   before_unlink?: (env: Env, ids: number[]) => void
 }

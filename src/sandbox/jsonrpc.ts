@@ -6,7 +6,7 @@
  * Does not keep sessions: every call carries its credentials.
  */
 import { executeCall } from './dispatch.js'
-import { keyError, OdooException, typeError, valueError } from './errors.js'
+import { keyError, missingError, OdooException, typeError, valueError } from './errors.js'
 import { Recordset } from './recordset.js'
 import type { Runtime } from './runtime.js'
 
@@ -22,11 +22,14 @@ interface JsonRpcRequest {
   params?: { service?: unknown; method?: unknown; args?: unknown }
 }
 
-/** Odoo 17 with an unknown database name fails while opening the registry's connection. */
+/**
+ * Odoo 17 with an unknown database name fails while opening the registry's connection
+ * (captures/01-authenticate-unknown-db.txt; the host part is the real server's PostgreSQL).
+ */
 function unknownDatabase(db: unknown): OdooException {
   return new OdooException(
     'psycopg2.OperationalError',
-    `connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: FATAL:  database "${String(db)}" does not exist\n`,
+    `connection to server at "127.0.0.1", port 5432 failed: FATAL:  database "${String(db)}" does not exist\n`,
     500,
   )
 }
@@ -36,11 +39,13 @@ function checkDb(runtime: Runtime, db: unknown): void {
 }
 
 /** The JSON-RPC form of a method's result (`api.downgrade`): records become ids. */
-function downgrade(value: unknown, create: boolean, returnsId: boolean, args: unknown[]): unknown {
+function downgrade(value: unknown, create: boolean, returns: string | undefined, args: unknown[]): unknown {
   if (!(value instanceof Recordset)) return value
   if (create)
     return typeof args[0] === 'object' && !Array.isArray(args[0]) ? (value.ids[0] ?? false) : value.ids
-  if (returnsId) return value.ids[0] ?? false
+  if (returns === 'id') return value.ids[0] ?? false
+  if (returns === 'repr')
+    return `${value.model}(${value.ids.length === 1 ? `${value.ids[0]},` : value.ids.join(', ')})`
   return value.ids
 }
 
@@ -50,7 +55,8 @@ async function object(runtime: Runtime, method: string, params: unknown[]): Prom
   }
   const [db, rawUid, password, model, name, ...rest] = params
   if (params.length < 3) throw new OdooException('builtins.IndexError', 'tuple index out of range', 500)
-  const uid = Number(rawUid)
+  // Python's int(): False is 0 (then "Access Denied"), a numeric string works, anything else fails.
+  const uid = rawUid === false ? 0 : rawUid === true ? 1 : Number(rawUid)
   if (!Number.isInteger(uid)) throw valueError(`invalid literal for int() with base 10: '${String(rawUid)}'`)
   let args: unknown[]
   let kwargs: Record<string, unknown> = {}
@@ -63,7 +69,12 @@ async function object(runtime: Runtime, method: string, params: unknown[]): Prom
     protocol: 'jsonrpc',
     authenticate: () => {
       checkDb(runtime, db)
-      runtime.credentials.check(uid, password)
+      runtime.credentials.check(uid, password, () =>
+        // An unknown uid with a password: `res.users.check` reads the missing user (captures/02-execute_kw-unknown-uid.txt).
+        missingError(
+          `Record does not exist or has been deleted.\n(Record: res.users(${uid},), User: ${uid})`,
+        ),
+      )
       return uid
     },
     model: String(model),
@@ -71,12 +82,24 @@ async function object(runtime: Runtime, method: string, params: unknown[]): Prom
     args,
     kwargs,
   })
-  return downgrade(value, Boolean(def.api_create), def.returns === 'id', args)
+  return downgrade(value, Boolean(def.api_create), def.returns, args)
 }
 
 function common(runtime: Runtime, method: string, params: unknown[]): unknown {
   if (method === 'version') return VERSION_17
   if (method === 'authenticate' || method === 'login') {
+    const expected = method === 'authenticate' ? 4 : 3
+    const names = ['db', 'login', 'password', 'user_agent_env']
+    if (params.length < expected) {
+      const missing = names.slice(params.length, expected)
+      throw typeError(
+        `exp_${method}() missing ${missing.length} required positional argument${missing.length > 1 ? 's' : ''}: ${missing.map((n) => `'${n}'`).join(' and ')}`,
+      )
+    }
+    if (params.length > expected)
+      throw typeError(
+        `exp_${method}() takes ${expected} positional arguments but ${params.length} were given`,
+      )
     const [db, login, password] = params
     checkDb(runtime, db)
     return runtime.credentials.authenticate(login, password)
@@ -88,7 +111,7 @@ function common(runtime: Runtime, method: string, params: unknown[]): unknown {
 function database(runtime: Runtime, method: string): unknown {
   if (method === 'list') return [runtime.state.db]
   if (method === 'server_version') return '17.0'
-  throw new OdooException('builtins.KeyError', `'${method}'`, 500)
+  throw keyError(method)
 }
 
 /** Answers one JSON-RPC request body; never throws. */
@@ -104,7 +127,7 @@ export async function handleJsonRpc(runtime: Runtime, body: unknown): Promise<Re
     if (service === 'common') result = common(runtime, method, args)
     else if (service === 'object') result = await object(runtime, method, args)
     else if (service === 'db') result = database(runtime, method)
-    else throw keyError(`'${String(service)}'`)
+    else throw keyError(String(service))
     return result === null || result === undefined ? { jsonrpc: '2.0', id } : { jsonrpc: '2.0', id, result }
   } catch (error) {
     return { jsonrpc: '2.0', id, error: errorEnvelope(error, `${String(request.params?.method)}`) }

@@ -14,6 +14,15 @@ import { pyRepr } from './py-repr.js'
 import { fieldDef, fieldValue } from './registry.js'
 
 const LOG_ACCESS = new Set(['id', 'create_uid', 'create_date', 'write_uid', 'write_date'])
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+const DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/
+
+/** Touching a deleted record: "Record does not exist or has been deleted." with Python's recordset repr. */
+export function missingRecordError(env: Env, model: string, id: number) {
+  return missingError(
+    `Record does not exist or has been deleted.\n(Record: ${model}(${id},), User: ${env.uid})`,
+  )
+}
 
 function notNullError(env: Env, model: string, name: string, field: FieldDef) {
   return validationError(
@@ -44,8 +53,17 @@ function columnValue(env: Env, model: string, name: string, field: FieldDef, val
     const id = Array.isArray(value) ? value[0] : value
     if (typeof id !== 'number' || !Number.isInteger(id))
       throw valueError(`Wrong value for ${model}.${name}: ${pyRepr(value)}`)
-    if (!env.state.store.has(field.comodel as string, id)) throw foreignKeyError(env, model, name)
+    // Odoo's computed fields read the target first, so a dangling id is a MissingError, not a
+    // foreign-key error (captures/08-sale.order-create-nonexistent-partner.txt).
+    if (!env.state.store.has(field.comodel as string, id))
+      throw missingRecordError(env, field.comodel as string, id)
     return id
+  }
+  if ((field.type === 'date' || field.type === 'datetime') && value !== false) {
+    const text = String(value)
+    const ok = field.type === 'date' ? DATE.test(text) : DATE.test(text) || DATETIME.test(text)
+    if (!ok) throw valueError(`time data ${pyRepr(text)} does not match format '%Y-%m-%d'`)
+    return field.type === 'datetime' && DATE.test(text) ? `${text} 00:00:00` : text
   }
   if (field.type === 'boolean') return Boolean(value)
   return value
@@ -156,20 +174,24 @@ export function createRecords(env: Env, model: string, valsList: Record<string, 
   return ids
 }
 
-function missingRecordsError(env: Env, model: string, ids: number[], operation: string) {
-  return missingError(
-    'One of the documents you are trying to access has been deleted, please try again after refreshing.\n\n' +
-      `(Document type: ${model}, Operation: ${operation}, Records: ${pyRepr(ids.slice(0, 6))}, User: ${env.uid})`,
-  )
+function checkExisting(env: Env, model: string, ids: number[]): void {
+  const missing = ids.find((id) => !env.state.store.has(model, id))
+  if (missing !== undefined) throw missingRecordError(env, model, missing)
 }
 
 export function writeRecords(env: Env, model: string, ids: number[], vals: Record<string, unknown>): true {
   if (ids.length === 0) return true
-  checkAccessRights(env, model, 'write')
-  checkRecordRules(env, model, ids, 'write')
-  const missing = ids.filter((id) => !env.state.store.has(model, id))
-  if (missing.length > 0) throw missingRecordsError(env, model, missing, 'write')
   const def = modelDef(env, model)
+  if (def.mail_thread) {
+    // Tracking reads the records before writing: a user without read access fails on "access"
+    // and a record rule answers 'read', not 'write' (captures/03-demo-write-admins-order-2.txt).
+    checkAccessRights(env, model, 'read')
+    checkExisting(env, model, ids)
+    checkRecordRules(env, model, ids, 'read')
+  }
+  checkAccessRights(env, model, 'write')
+  checkExisting(env, model, ids)
+  checkRecordRules(env, model, ids, 'write')
   const values = Object.fromEntries(Object.entries(vals).filter(([key]) => !LOG_ACCESS.has(key)))
   for (const key of Object.keys(values)) {
     if (!def.fields[key]) throw valueError(`Invalid field ${pyRepr(key)} on model ${pyRepr(model)}`)
@@ -198,19 +220,13 @@ export function writeRecords(env: Env, model: string, ids: number[], vals: Recor
 /** `unlink()`: rights, rules, ondelete checks, then cascades like the database's foreign keys. */
 export function unlinkRecords(env: Env, model: string, ids: number[]): true {
   if (ids.length === 0) return true
-  checkAccessRights(env, model, 'unlink')
-  checkRecordRules(env, model, ids, 'unlink')
   const def = modelDef(env, model)
-  const existing = ids.filter((id) => env.state.store.has(model, id))
-  if (def.before_unlink) {
-    const missing = ids.find((id) => !env.state.store.has(model, id))
-    if (missing !== undefined) {
-      throw missingError(
-        `Record does not exist or has been deleted.\n(Record: ${model}(${missing},), User: ${env.uid})`,
-      )
-    }
-    def.before_unlink(env, existing)
-  }
+  def.pre_unlink?.(env, ids)
+  checkAccessRights(env, model, 'unlink')
+  checkExisting(env, model, ids)
+  checkRecordRules(env, model, ids, 'unlink')
+  const existing = ids
+  def.before_unlink?.(env, existing)
   const store = env.state.store
   const doomed = new Set(existing)
   if (def.mail_thread) {

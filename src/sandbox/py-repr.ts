@@ -48,3 +48,56 @@ function pyString(value: string): string {
   }
   return `${quote}${out}${quote}`
 }
+
+/**
+ * Reads a Python literal of lists, tuples, strings, numbers, True/False/None, as stored in
+ * `mailing.mailing.mailing_domain` (e.g. `[('state', '=', 'sale')]`). Tuples become arrays.
+ * Throws SyntaxError on anything else; does not evaluate expressions.
+ */
+export function parsePyLiteral(text: string): unknown {
+  let i = 0
+  const skip = () => {
+    while (i < text.length && /\s/.test(text[i] as string)) i++
+  }
+  const value = (): unknown => {
+    skip()
+    const ch = text[i]
+    if (ch === '[' || ch === '(') {
+      const close = ch === '[' ? ']' : ')'
+      i++
+      const items: unknown[] = []
+      skip()
+      while (text[i] !== close) {
+        items.push(value())
+        skip()
+        if (text[i] === ',') i++
+        else if (text[i] !== close) throw new SyntaxError(`expected , or ${close} at ${i}`)
+        skip()
+      }
+      i++
+      return items
+    }
+    if (ch === "'" || ch === '"') {
+      let out = ''
+      i++
+      while (i < text.length && text[i] !== ch) {
+        if (text[i] === '\\') i++
+        out += text[i]
+        i++
+      }
+      i++
+      return out
+    }
+    const word = /^(True|False|None|-?\d+(\.\d+)?)/.exec(text.slice(i))
+    if (!word) throw new SyntaxError(`unexpected ${String(ch)} at ${i}`)
+    i += (word[0] as string).length
+    if (word[0] === 'True') return true
+    if (word[0] === 'False') return false
+    if (word[0] === 'None') return null
+    return Number(word[0])
+  }
+  const result = value()
+  skip()
+  if (i !== text.length) throw new SyntaxError(`trailing text at ${i}`)
+  return result
+}

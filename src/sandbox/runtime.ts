@@ -4,7 +4,8 @@
  */
 import { Credentials } from './auth.js'
 import { seedBusiness } from './demo-business.js'
-import { type SandboxUser, seedReference, seedUsers } from './demo-data.js'
+import { type SandboxUser, seedUsers } from './demo-data.js'
+import { seedReference } from './demo-reference.js'
 import type { SandboxState } from './env.js'
 import { MODELS } from './models/index.js'
 import { buildRegistry } from './registry.js'
@@ -23,7 +24,7 @@ export function createRuntime(db: string, now: () => Date = () => new Date()): R
   const registry = buildRegistry(MODELS.map((m) => m.def))
   const state: SandboxState = { registry, store, db, now }
   const credentials = new Credentials(store)
-  seedReference(store, registry)
+  seedReference(store)
   const users = seedUsers(store, credentials)
   seedBusiness(store)
   return { state, credentials, counters: new WriteCounters(), users }

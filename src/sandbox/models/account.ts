@@ -8,7 +8,7 @@
  */
 
 import { checkAccessRights } from '../access-rights.js'
-import { type Env, nowString, today } from '../env.js'
+import { type Env, today } from '../env.js'
 import { accessError, userError } from '../errors.js'
 import type { MethodDef, ModelDef, Row } from '../fields.js'
 import {
@@ -23,6 +23,7 @@ import {
   one2many,
   selection,
 } from '../fields.js'
+import { checkRecordRules } from '../orm-read.js'
 import { writeRecords } from '../orm-write.js'
 import { hasGroup } from '../security.js'
 import { browseForRead, documentAmounts, lineAmounts } from './common.js'
@@ -115,6 +116,12 @@ function isEndOfSequenceChain(env: Env, rows: Row[]): boolean {
   }
   return true
 }
+
+// U+2019 in "Don’t", as Odoo 17 writes it (captures/05-unlink-posted.txt).
+const postedLineError = () =>
+  userError(
+    "You can't delete a posted journal item. Don\u2019t play games with your accounting records; reset the journal entry to draft before deleting it.",
+  )
 
 function method(qualname: string, run: MethodDef['run']): MethodDef {
   return { qualname: `AccountMove.${qualname}`, params: [], writes: true, run }
@@ -262,6 +269,21 @@ export const accountMove: ModelDef = {
     button_draft: method('button_draft', buttonDraft),
     button_cancel: buttonCancel,
   },
+  // account.move.unlink() deletes `line_ids` before `super().unlink()`: reading them checks read
+  // access, and the line's own ondelete refuses posted entries before the sequence-chain check.
+  pre_unlink: (env, ids) => {
+    const rows = browseForRead(env, 'account.move', ids)
+    const lines = env.state.store.rows('account.move.line').filter((l) => ids.includes(l.move_id as number))
+    if (lines.length === 0) return
+    checkAccessRights(env, 'account.move.line', 'unlink')
+    checkRecordRules(
+      env,
+      'account.move.line',
+      lines.map((l) => l.id),
+      'unlink',
+    )
+    if (!env.context.force_delete && rows.some((r) => r.state === 'posted')) throw postedLineError()
+  },
   before_unlink: (env, ids) => {
     const rows = ids.map((id) => env.state.store.get('account.move', id) as Row)
     if (
@@ -273,14 +295,6 @@ export const accountMove: ModelDef = {
     ) {
       throw userError(
         'You cannot delete this entry, as it has already consumed a sequence number and is not the last one in the chain. You should probably revert it instead.',
-      )
-    }
-    const lines = env.state.store.rows('account.move.line').filter((l) => ids.includes(l.move_id as number))
-    if (lines.length === 0) return
-    checkAccessRights(env, 'account.move.line', 'unlink')
-    if (!env.context.force_delete && rows.some((r) => r.state === 'posted')) {
-      throw userError(
-        "You can't delete a posted journal item. Don\u2019t play games with your accounting records; reset the journal entry to draft before deleting it.",
       )
     }
   },
@@ -344,12 +358,6 @@ export const accountMoveLine: ModelDef = {
       const line = env.state.store.get('account.move.line', id)
       return line && moveOf(line, env)?.state === 'posted'
     })
-    if (posted && !env.context.force_delete) {
-      throw userError(
-        "You can't delete a posted journal item. Don\u2019t play games with your accounting records; reset the journal entry to draft before deleting it.",
-      )
-    }
+    if (posted && !env.context.force_delete) throw postedLineError()
   },
 }
-
-export { nowString }

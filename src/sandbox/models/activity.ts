@@ -5,11 +5,13 @@
  * document; `action_feedback`/`action_done` post "… done" on the document and delete it.
  * Does not chain next activities, keep done activities or send assignment emails.
  */
-import { type Env, sudo, today } from '../env.js'
+
+import { checkAccessRights } from '../access-rights.js'
+import { type Env, today } from '../env.js'
 import { userError } from '../errors.js'
 import type { ModelDef, Row } from '../fields.js'
 import { boolean, char, date, html, integer, many2one, selection } from '../fields.js'
-import { unlinkRecords } from '../orm-write.js'
+import { missingRecordError, unlinkRecords } from '../orm-write.js'
 import { displayName } from '../registry.js'
 import { userName, xmlidToResId } from '../security.js'
 import { userPartnerId } from './base.js'
@@ -29,8 +31,14 @@ function resName(row: Row, env: Env): string | false {
 
 /** `_filter_access_rules_remaining`: assignee reads; otherwise the document's post right decides. */
 function activityFilter(env: Env, rows: Row[], operation: string): Row[] {
-  if (operation === 'write' || operation === 'unlink') return rows
-  const valid = operation === 'read' ? rows.filter((r) => r.user_id === env.uid) : []
+  // The ir.rule `mail_activity_rule_user` (write, unlink): assigned to or created by the user.
+  const mine = (r: Row) => r.user_id === env.uid || r.create_uid === env.uid
+  const valid =
+    operation === 'read'
+      ? rows.filter((r) => r.user_id === env.uid)
+      : operation === 'create'
+        ? []
+        : rows.filter(mine)
   const remaining = rows.filter((r) => !valid.includes(r))
   const byModel = new Map<string, number[]>()
   for (const row of remaining) {
@@ -57,18 +65,22 @@ function feedback(env: Env, ids: number[], text: unknown): number | false {
     const record = model ? env.state.store.get(model, activity.res_id as number) : undefined
     if (!model || !record) continue
     const type = env.state.store.get('mail.activity.type', activity.activity_type_id as number)
-    const assignee =
-      activity.user_id !== env.uid
-        ? ` (originally assigned to ${escapeHtml(userName(env, activity.user_id as number))})`
-        : ''
-    const summary = activity.summary ? `: ${escapeHtml(String(activity.summary))}` : ''
-    const extra = typeof text === 'string' && text ? `<div>Feedback: <p>${escapeHtml(text)}</p></div>` : ''
+    // The shape of Odoo 17's `mail.message_activity_done` rendering (captures/14-messages-from-feedback.txt).
+    const summary = activity.summary
+      ? `\n        <span>: </span><span>${escapeHtml(String(activity.summary))}</span>`
+      : ''
+    const extra =
+      typeof text === 'string' && text ? `\n    <div>\n            ${escapeHtml(text)}\n    </div>` : ''
+    const note = activity.note
+      ? `\n    \n        <div class="o_mail_note_title"><strong>Original note:</strong></div>\n        <div>${activity.note}</div>`
+      : ''
+    const body = `\n    <p>\n        <span class="fa ${escapeHtml(String(type?.icon ?? 'fa-tasks'))} fa-fw"></span><span>${escapeHtml(String(type?.name ?? 'Activity'))}</span> done${summary}\n    </p>${extra}${note}\n`
     messages.push(
       createMessage(env, {
         model,
         res_id: record.id,
         record_name: displayName(env, model, record),
-        body: `<div><p>${escapeHtml(String(type?.name ?? 'Activity'))} done${assignee}${summary}</p>${extra}</div>`,
+        body,
         message_type: 'notification',
         subtype_id: xmlidToResId(env, 'mail.mt_activities') ?? false,
         author_id: userPartnerId(env),
@@ -129,11 +141,21 @@ export const mailActivity: ModelDef = {
       typeof vals.res_model_id === 'number'
         ? env.state.store.get('ir.model', vals.res_model_id)?.model
         : undefined
-    const userId = typeof vals.user_id === 'number' ? vals.user_id : env.uid
-    if (typeof model !== 'string' || userId === env.uid) return
-    // `_check_access_assignation`: the assignee must be able to read the document.
-    const asAssignee = { ...sudo(env), su: false, uid: userId }
-    if (!documentAllowed(asAssignee, model, [vals.res_id as number], 'read').has(vals.res_id as number)) {
+    if (
+      typeof model === 'string' &&
+      typeof vals.res_id === 'number' &&
+      !env.state.store.has(model, vals.res_id)
+    )
+      throw missingRecordError(env, model, vals.res_id)
+  },
+  // `_check_access_assignation`, after the creator's own check: the assignee needs the document's
+  // model read right (rules are not checked for him), unless the activity is automated.
+  after_create: (env, id) => {
+    const activity = env.state.store.get('mail.activity', id) as Row
+    const model = resModel(activity, env)
+    const userId = activity.user_id
+    if (!model || typeof userId !== 'number' || userId === env.uid || activity.automated) return
+    if (!checkAccessRights({ ...env, su: false, uid: userId }, model, 'read', false)) {
       throw userError(
         `Assigned user ${userName(env, userId)} has no access to the document and is not able to handle this activity.`,
       )

@@ -5,7 +5,7 @@
  * are Odoo 17's. Does not authenticate (auth.ts) and stores no password.
  */
 import type { Env } from '../env.js'
-import { assertionError } from '../errors.js'
+import { assertionError, validationError, valueError } from '../errors.js'
 import type { ModelDef, Row } from '../fields.js'
 import { boolean, char, integer, many2many, many2one, selection } from '../fields.js'
 import { groupInfo } from '../groups.js'
@@ -29,6 +29,9 @@ export const resUsers: ModelDef = {
     login: char('Login', { required: true }),
     partner_id: many2one('res.partner', 'Related Partner', { required: true }),
     email: char('Email'),
+    email_formatted: char('Formatted Email', {
+      compute: (row) => (row.email ? `"${row.name ?? ''}" <${row.email}>` : false),
+    }),
     active: boolean('Active', { default: () => true }),
     share: boolean('Share User', { compute: (row, env) => !hasGroup(env, 'base.group_user', row.id) }),
     groups_id: many2many('res.groups', 'Groups'),
@@ -36,6 +39,10 @@ export const resUsers: ModelDef = {
     company_ids: many2many('res.company', 'Companies'),
     lang: char('Language', { default: () => 'en_US' }),
     tz: char('Timezone', { default: () => 'Europe/Brussels' }),
+  },
+  before_create: (env, vals) => checkLogin(env, vals.login, []),
+  before_write: (env, ids, vals) => {
+    if ('login' in vals) checkLogin(env, vals.login, ids)
   },
   methods: {
     has_group: {
@@ -62,6 +69,14 @@ export const resUsers: ModelDef = {
   },
 }
 
+// res_users `login_key` SQL constraint, worded by `_as_validation_error`.
+function checkLogin(env: Env, login: unknown, ids: number[]): void {
+  if (env.state.store.rows('res.users').some((u) => u.login === login && !ids.includes(u.id)))
+    throw validationError(
+      'The operation cannot be completed: You can not have two users with the same login!',
+    )
+}
+
 export const resGroups: ModelDef = {
   name: 'res.groups',
   description: 'Access Groups',
@@ -86,6 +101,22 @@ export const irModelData: ModelDef = {
   name: 'ir.model.data',
   description: 'Model Data',
   order: 'module, model, name',
+  methods: {
+    // Readable by every user although ir.model.data itself is not (captures/17-demo-check_object_reference.txt).
+    check_object_reference: {
+      qualname: 'IrModelData.check_object_reference',
+      api_model: true,
+      params: [{ name: 'module' }, { name: 'xml_id' }, { name: 'raise_on_access_error', default: false }],
+      run: (env, _ids, a) => {
+        const row = env.state.store
+          .rows('ir.model.data')
+          .find((d) => d.module === a.module && d.name === a.xml_id)
+        if (!row)
+          throw valueError(`External ID not found in the system: ${String(a.module)}.${String(a.xml_id)}`)
+        return [row.model, row.res_id]
+      },
+    },
+  },
   display_name: (row) => `${row.module}.${row.name}`,
   fields: {
     name: char('External Identifier', { required: true }),

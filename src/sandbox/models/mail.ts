@@ -7,7 +7,7 @@
  */
 
 import { checkAccessRights } from '../access-rights.js'
-import { type Env, sudo } from '../env.js'
+import { type Env, nowString, sudo } from '../env.js'
 import { accessError } from '../errors.js'
 import type { ModelDef, Row } from '../fields.js'
 import { boolean, char, datetime, html, integer, many2many, many2one, selection, text } from '../fields.js'
@@ -20,7 +20,8 @@ import { documentAllowed, escapeHtml } from './mail-thread.js'
 
 /** Evaluates `object.a.b or 'literal'`: the subset of template expressions the sandbox renders. */
 function evaluate(env: Env, model: string, record: Row, expression: string): string {
-  for (const alternative of expression.split(/\s+or\s+/)) {
+  const bare = expression.trim().replace(/^\((.*)\)$/, '$1')
+  for (const alternative of bare.split(/\s+or\s+/)) {
     const literal = /^\s*(['"])(.*)\1\s*$/.exec(alternative)
     if (literal) return literal[2] as string
     const path = /^\s*object((?:\.[a-z_][a-z0-9_]*)*)\s*$/.exec(alternative)
@@ -61,6 +62,15 @@ export function render(
       (_m, tag, a, expr: string, b) => `<${tag}${a}${b}>${out(expr)}</${tag}>`,
     )
 }
+
+const MESSAGE_TYPES = [
+  ['email', 'Incoming Email'],
+  ['comment', 'Comment'],
+  ['email_outgoing', 'Outgoing Email'],
+  ['notification', 'System notification'],
+  ['auto_comment', 'Automated Targeted Notification'],
+  ['user_notification', 'User Specific Notification'],
+] as const
 
 export const mailTemplate: ModelDef = {
   name: 'mail.template',
@@ -128,7 +138,29 @@ export const mailTemplate: ModelDef = {
         Object.assign(values, (a.email_values ?? {}) as Record<string, unknown>)
         if ('email_from' in values && !values.email_from) delete values.email_from
         values.state = a.force_send ? 'sent' : 'outgoing'
-        const [mailId] = createRecords(sudo(env), 'mail.mail', [values])
+        // mail.mail _inherits mail.message: an "email_outgoing" message on the record, not a chatter
+        // note (captures/13-mail.message-of-send_mail.txt).
+        const [messageId] = createRecords(sudo(env), 'mail.message', [
+          {
+            model,
+            res_id: resId,
+            record_name: displayName(env, model, record),
+            message_type: 'email_outgoing',
+            subject: values.subject,
+            body: values.body_html,
+            author_id: userPartnerId(env),
+            email_from: values.email_from ?? false,
+            date: nowString(env),
+          },
+        ])
+        const [mailId] = createRecords(sudo(env), 'mail.mail', [
+          {
+            author_id: userPartnerId(env),
+            message_type: 'email_outgoing',
+            mail_message_id: messageId,
+            ...values,
+          },
+        ])
         return mailId
       },
     },
@@ -162,6 +194,8 @@ export const mailMail: ModelDef = {
     model: char('Related Document Model'),
     res_id: integer('Related Document ID'),
     mail_message_id: many2one('mail.message', 'Message'),
+    author_id: many2one('res.partner', 'Author'),
+    message_type: selection('Type', MESSAGE_TYPES, { default: () => 'email_outgoing' }),
     auto_delete: boolean('Auto Delete'),
     failure_reason: text('Failure Reason'),
   },
@@ -204,23 +238,9 @@ export const mailMessage: ModelDef = {
     model: char('Related Document Model'),
     res_id: integer('Related Document ID'),
     record_name: char('Message Record Name'),
-    message_type: selection(
-      'Type',
-      [
-        ['email', 'Incoming Email'],
-        ['comment', 'Comment'],
-        ['email_outgoing', 'Outgoing Email'],
-        ['notification', 'System notification'],
-        ['auto_comment', 'Automated Targeted Notification'],
-        ['user_notification', 'User Specific Notification'],
-      ],
-      { required: true, default: () => 'comment' },
-    ),
+    message_type: selection('Type', MESSAGE_TYPES, { required: true, default: () => 'comment' }),
     subtype_id: many2one('mail.message.subtype', 'Subtype'),
-    is_internal: boolean('Employee Only', {
-      compute: (row, env) =>
-        Boolean(env.state.store.get('mail.message.subtype', row.subtype_id as number)?.internal),
-    }),
+    is_internal: boolean('Employee Only', { default: () => false }),
     author_id: many2one('res.partner', 'Author'),
     email_from: char('From'),
     partner_ids: many2many('res.partner', 'Recipients'),

@@ -5,12 +5,25 @@
  * and the per-list `opt_out` live (a contact's `opt_out` is only meaningful with one list in the
  * context `default_list_ids`, as in 17). Does not track opens, clicks or bounces.
  */
-import { type Env, nowString, sudo } from '../env.js'
+import { type Env, nowString, sudo, today } from '../env.js'
+import { userError } from '../errors.js'
 import type { ModelDef, Row } from '../fields.js'
-import { boolean, char, datetime, html, integer, many2many, many2one, selection } from '../fields.js'
+import {
+  boolean,
+  char,
+  datetime,
+  html,
+  integer,
+  many2many,
+  many2one,
+  one2many,
+  selection,
+} from '../fields.js'
 import { filterRows } from '../orm-read.js'
 import { createRecords, unlinkRecords, writeRecords } from '../orm-write.js'
+import { parsePyLiteral } from '../py-repr.js'
 import { browseForRead } from './common.js'
+import { userEmailFrom } from './mail-thread.js'
 
 const subscriptions = (env: Env) => env.state.store.rows('mailing.subscription')
 
@@ -74,6 +87,7 @@ export const mailingContact: ModelDef = {
     email: char('Email'),
     country_id: many2one('res.country', 'Country'),
     list_ids: many2many('mailing.list', 'Mailing Lists', { compute: (row, env) => listIdsOf(env, row.id) }),
+    subscription_ids: one2many('mailing.subscription', 'contact_id', 'Subscription Information'),
     opt_out: boolean('Opt Out', {
       compute: (row, env) => {
         const list = contextList(env)
@@ -83,6 +97,10 @@ export const mailingContact: ModelDef = {
     }),
     is_blacklisted: boolean('Blacklist', { compute: () => false }),
     active: boolean('Active', { default: () => true }),
+  },
+  before_create: (_env, vals) => {
+    if (vals.list_ids && vals.subscription_ids)
+      throw userError('You should give either list_ids, either subscription_ids to create new contacts.')
   },
   after_create: (env, id, vals) => {
     const lists =
@@ -99,6 +117,7 @@ export const mailingList: ModelDef = {
   name: 'mailing.list',
   description: 'Mailing List',
   order: 'create_date DESC',
+  display_name: (row, env) => `${row.name} (${contactIdsOf(env, row.id).length})`,
   fields: {
     name: char('Mailing List', { required: true }),
     active: boolean('Active', { default: () => true }),
@@ -107,6 +126,15 @@ export const mailingList: ModelDef = {
       compute: (row, env) => contactIdsOf(env, row.id),
     }),
     contact_count: integer('Number of Contacts', { compute: (row, env) => contactIdsOf(env, row.id).length }),
+    contact_count_email: integer('Number of Emails', {
+      compute: (row, env) =>
+        subscriptions(env).filter(
+          (sub) =>
+            sub.list_id === row.id &&
+            !sub.opt_out &&
+            Boolean(env.state.store.get('mailing.contact', sub.contact_id as number)?.email),
+        ).length,
+    }),
     contact_count_opt_out: integer('Number of Opted-out', {
       compute: (row, env) => subscriptions(env).filter((s) => s.list_id === row.id && s.opt_out).length,
     }),
@@ -132,40 +160,64 @@ export const mailingSubscription: ModelDef = {
   },
 }
 
-const modelOf = (row: Row, env: Env) =>
+const modelOf = (row: Row | Record<string, unknown>, env: Env) =>
   typeof row.mailing_model_id === 'number'
     ? String(env.state.store.get('ir.model', row.mailing_model_id)?.model ?? '')
     : ''
 
-/** Who a mailing goes to: contacts of its lists (not opted out), or the records of its domain. */
-function recipients(env: Env, mailing: Row): { model: string; rows: Row[] } {
-  if (modelOf(mailing, env) === 'mailing.list') {
-    const lists = (mailing.contact_list_ids as number[]) ?? []
-    const ids = new Set(
-      subscriptions(env)
-        .filter((s) => lists.includes(s.list_id as number) && !s.opt_out)
-        .map((s) => s.contact_id as number),
-    )
-    return {
-      model: 'mailing.contact',
-      rows: [...ids].map((id) => env.state.store.get('mailing.contact', id) as Row),
-    }
+const realModel = (row: Row | Record<string, unknown>, env: Env) =>
+  modelOf(row, env) === 'mailing.list' ? 'mailing.contact' : modelOf(row, env)
+
+/** `_compute_mailing_domain` for list mailings: "[('list_ids', 'in', [3])]" (captures/13-mailing.mailing-read-list-mailing.txt). */
+function listDomain(listIds: number[]): string {
+  return `[('list_ids', 'in', [${listIds.join(', ')}])]`
+}
+
+function listIdsOfValue(env: Env, value: unknown): number[] {
+  if (!Array.isArray(value)) return []
+  if (value.every((v) => typeof v === 'number')) return value as number[]
+  let ids: number[] = []
+  for (const [code, a, b] of value as unknown[][]) {
+    if (code === 6) ids = [...((b as number[]) ?? [])]
+    else if (code === 4) ids.push(a as number)
+    else if (code === 3) ids = ids.filter((id) => id !== a)
+    else if (code === 5) ids = []
   }
-  const model = modelOf(mailing, env)
+  void env
+  return ids
+}
+
+/** Who a mailing goes to: records of its domain on the real model, minus list opt-outs. */
+function recipients(env: Env, mailing: Row): { model: string; rows: Row[] } {
+  const model = realModel(mailing, env)
   let domain: unknown = []
   try {
-    domain = JSON.parse(
-      String(mailing.mailing_domain || '[]')
-        .replace(/'/g, '"')
-        .replace(/\(/g, '[')
-        .replace(/\)/g, ']')
-        .replace(/False/g, 'false')
-        .replace(/True/g, 'true'),
-    )
+    domain = parsePyLiteral(String(mailing.mailing_domain || '[]'))
   } catch {
     domain = []
   }
-  return { model, rows: filterRows(sudo(env), model, domain) }
+  let rows = filterRows(sudo(env), model, domain)
+  if (model === 'mailing.contact') {
+    const lists = (mailing.contact_list_ids as number[]) ?? []
+    const optedOut = new Set(
+      subscriptions(env)
+        .filter((sub) => lists.includes(sub.list_id as number) && sub.opt_out)
+        .map((sub) => sub.contact_id as number),
+    )
+    rows = rows.filter((r) => !optedOut.has(r.id))
+  }
+  return { model, rows }
+}
+
+/** The utm-style name Odoo 17 gives a mailing (captures/13-mailing.mailing-read-created.txt). */
+function mailingName(env: Env, subject: string): string {
+  const short = subject.length >= 24 ? `${subject.slice(0, 20)}...` : subject
+  const base = `${short} (Mass Mailing created on ${today(env)})`
+  const taken = new Set(env.state.store.rows('mailing.mailing').map((m) => m.name))
+  if (!taken.has(base)) return base
+  let n = 2
+  while (taken.has(`${base} [${n}]`)) n++
+  return `${base} [${n}]`
 }
 
 export const mailingMailing: ModelDef = {
@@ -174,9 +226,17 @@ export const mailingMailing: ModelDef = {
   order: 'calendar_date DESC',
   rec_name: 'subject',
   fields: {
+    name: char('Name'),
     subject: char('Subject', { required: true }),
     preview: char('Preview'),
-    email_from: char('Send From'),
+    email_from: char('Send From', { default: (env) => userEmailFrom(env) }),
+    reply_to_mode: selection('Reply-To Mode', [
+      ['update', 'Recipient Followers'],
+      ['new', 'Specified Email Address'],
+    ]),
+    keep_archives: boolean('Keep Archives', { default: () => false }),
+    total: integer('Total', { compute: (row, env) => recipients(env, row).rows.length }),
+    expected: integer('Expected', { compute: () => 0 }),
     reply_to: char('Reply To'),
     body_arch: html('Body'),
     body_html: html('Body converted to be sent by mail'),
@@ -199,16 +259,10 @@ export const mailingMailing: ModelDef = {
       default: (env) => env.state.store.rows('ir.model').find((m) => m.model === 'mailing.list')?.id ?? false,
     }),
     mailing_model_name: char('Recipients Model Name', { compute: modelOf }),
-    mailing_model_real: char('Recipients Real Model', {
-      compute: (row, env) => (modelOf(row, env) === 'mailing.list' ? 'mailing.contact' : modelOf(row, env)),
-    }),
+    mailing_model_real: char('Recipients Real Model', { compute: realModel }),
     mailing_domain: char('Domain', {
-      default: (env, vals) => {
-        const model = env.state.store.get('ir.model', vals.mailing_model_id as number)?.model
-        return model === 'mailing.list' || model === 'res.partner' || model === 'mailing.contact'
-          ? "[('is_blacklisted', '=', False)]"
-          : '[]'
-      },
+      default: (env, vals) =>
+        modelOf(vals, env) === 'mailing.list' ? listDomain(listIdsOfValue(env, vals.contact_list_ids)) : '[]',
     }),
     contact_list_ids: many2many('mailing.list', 'Mailing Lists'),
     schedule_type: selection(
@@ -224,6 +278,21 @@ export const mailingMailing: ModelDef = {
     calendar_date: datetime('Calendar Date', {
       compute: (row) => row.sent_date || row.schedule_date || false,
     }),
+  },
+  before_create: (env, vals) => {
+    if (!vals.name && typeof vals.subject === 'string') vals.name = mailingName(env, vals.subject)
+    if (!vals.reply_to_mode)
+      vals.reply_to_mode = realModel(vals, env) === 'mailing.contact' ? 'new' : 'update'
+  },
+  after_write: (env, ids, vals) => {
+    if (!('contact_list_ids' in vals || 'mailing_model_id' in vals) || 'mailing_domain' in vals) return
+    for (const id of ids) {
+      const row = env.state.store.get('mailing.mailing', id) as Row
+      if (modelOf(row, env) === 'mailing.list')
+        env.state.store.update('mailing.mailing', id, {
+          mailing_domain: listDomain((row.contact_list_ids as number[]) ?? []),
+        })
+    }
   },
   methods: {
     action_put_in_queue: {

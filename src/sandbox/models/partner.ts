@@ -36,6 +36,17 @@ function checkName(vals: Record<string, unknown>, current?: Row): void {
     throw validationError('The operation cannot be completed: Contacts require a name')
 }
 
+/** `_check_parent_id`: a partner cannot be its own ancestor. */
+function checkRecursion(env: Env, ids: number[], parentId: number): void {
+  let current: number | false = parentId
+  const seen = new Set<number>()
+  while (typeof current === 'number' && !seen.has(current)) {
+    if (ids.includes(current)) throw validationError('You cannot create recursive Partner hierarchies.')
+    seen.add(current)
+    current = (env.state.store.get('res.partner', current)?.parent_id as number | false | undefined) ?? false
+  }
+}
+
 export const resPartner: ModelDef = {
   name: 'res.partner',
   description: 'Contact',
@@ -71,6 +82,9 @@ export const resPartner: ModelDef = {
     ),
     function: char('Job Position'),
     email: char('Email'),
+    email_formatted: char('Formatted Email', {
+      compute: (row) => (row.email ? `"${row.name ?? ''}" <${row.email}>` : false),
+    }),
     phone: char('Phone'),
     mobile: char('Mobile'),
     website: char('Website Link'),
@@ -92,6 +106,7 @@ export const resPartner: ModelDef = {
   before_create: (_env, vals) => checkName(vals),
   before_write: (env, ids, vals) => {
     for (const id of ids) checkName(vals, env.state.store.get('res.partner', id))
+    if (typeof vals.parent_id === 'number') checkRecursion(env, ids, vals.parent_id)
   },
 }
 

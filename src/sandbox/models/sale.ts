@@ -6,7 +6,7 @@
  * confirmed order cannot be deleted. Does not invoice, deliver or price with pricelists.
  */
 import { type Env, nowString } from '../env.js'
-import { userError } from '../errors.js'
+import { userError, validationError } from '../errors.js'
 import type { MethodDef, ModelDef, Row } from '../fields.js'
 import {
   boolean,
@@ -26,6 +26,7 @@ import {
 import { writeRecords } from '../orm-write.js'
 import { xmlidToResId } from '../security.js'
 import { browseForRead, documentAmounts, ensureOne, lineAmounts } from './common.js'
+import { messagePost } from './mail-thread.js'
 
 const STATES = [
   ['draft', 'Quotation'],
@@ -149,6 +150,7 @@ export const saleOrder: ModelDef = {
     action_quotation_sent: actionQuotationSent,
     action_lock: actionLock,
     action_unlock: actionUnlock,
+    message_post: messagePost('SaleOrder.message_post'),
   },
   before_create: (env, vals) => {
     if (vals.name === undefined || vals.name === 'New') {
@@ -207,6 +209,13 @@ export const saleOrderLine: ModelDef = {
     company_id: many2one('res.company', 'Company', {
       compute: (row, env) => orderOf(row, env)?.company_id ?? false,
     }),
+  },
+  // SQL constraint `accountable_required_fields` (captures/08-sale.order.line-create-no-product.txt).
+  before_create: (_env, vals) => {
+    if (!vals.display_type && !vals.product_id)
+      throw validationError(
+        'The operation cannot be completed: Missing required fields on accountable sale order line.',
+      )
   },
   before_unlink: (env, ids) => {
     for (const id of ids) {
