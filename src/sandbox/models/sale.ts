@@ -88,7 +88,8 @@ const actionQuotationSent = method('action_quotation_sent', (env, ids) => {
   const rows = browseForRead(env, 'sale.order', ids)
   if (rows.some((r) => r.state !== 'draft'))
     throw userError('Only draft orders can be marked as sent directly.')
-  return writeRecords(env, 'sale.order', ids, { state: 'sent' })
+  writeRecords(env, 'sale.order', ids, { state: 'sent' })
+  return null
 })
 
 const actionLock = method('action_lock', (env, ids) => {
