@@ -69,6 +69,7 @@ export async function startSandboxOdoo(options: SandboxOptions = {}): Promise<Sa
     release: () => runtime.counters.release(),
     held: () => runtime.counters.held,
     close() {
+      runtime.counters.abandon()
       closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve())
         server.closeAllConnections()

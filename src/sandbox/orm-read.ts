@@ -5,7 +5,7 @@
  * user's rules hide are silently left out of searches and refused by `read`. Does not write.
  */
 import { checkAccessRights, type Operation } from './access-rights.js'
-import { compileDomain, type DomainSource } from './domain.js'
+import { compileDomain, type DomainSource, normalizeDomain } from './domain.js'
 import { NEGATIVE_OPERATORS } from './domain-leaf.js'
 import { type Env, modelDef, sudo } from './env.js'
 import { userError, valueError } from './errors.js'
@@ -77,6 +77,8 @@ export interface SearchOptions {
 
 export function search(env: Env, model: string, domain: unknown, options: SearchOptions = {}): number[] {
   checkAccessRights(env, model, 'read')
+  // `expression.is_false` checks the syntax of the domain as given, before `active` is added.
+  normalizeDomain(domain ?? [])
   let effective = domain ?? []
   if (
     fieldDef(env, model, 'active') &&

@@ -65,6 +65,15 @@ export class WriteCounters {
     return waiting.length
   }
 
+  /**
+   * Forgets parked calls without resuming them: a closed sandbox behaves like a killed Odoo, whose
+   * in-flight calls never complete.
+   */
+  abandon(): void {
+    this.holds = []
+    this.waiting = []
+  }
+
   /** How many calls are parked right now (tests poll this to know the call is in flight). */
   get held(): number {
     return this.waiting.length
