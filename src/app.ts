@@ -2,22 +2,37 @@
  * Builds the HTTP application (never listens: commands/serve.ts does, tests use port 0). Health,
  * MCP, the JSON API and the console are sibling plugins, each with its own authentication.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import { mcpRoutes } from './mcp/http.js'
 import type { Runtime } from './runtime.js'
 import { apiRoutes } from './web/api.js'
+import { consoleRoutes } from './web/console/plugin.js'
+import { createSessions } from './web/console/sessions.js'
 import { healthRoutes } from './web/health.js'
 import { createOdooLogin } from './web/odoo-login.js'
 
 export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // One log line per request would drown the audit-worthy lines; the audit log records calls.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
   })
   await app.register(healthRoutes, { runtime })
   await app.register(mcpRoutes, { runtime })
   const login = createOdooLogin({ odoo: runtime.odoo, admins: runtime.approvals.deps.admins })
-  await app.register(apiRoutes, { prefix: '/api', runtime, login })
+  const public_url = runtime.approvals.deps.public_url
+  const sessions = createSessions({
+    key: runtime.session_key,
+    secure: public_url.startsWith('https:'),
+    clock: runtime.clock,
+  })
+  await app.register(apiRoutes, {
+    prefix: '/api',
+    runtime,
+    login,
+    sessionActor: (request) => sessions.apiActor(request),
+  })
+  await app.register(consoleRoutes, { runtime, login, sessions, public_url })
   return app as unknown as FastifyInstance
 }

@@ -4,6 +4,7 @@
  * context — once, and closes it again. Commands (serve, stdio, expire, connection …) start here.
  * Does not listen on any port (app.ts builds the HTTP app, commands/serve.ts listens).
  */
+import { hkdfSync } from 'node:crypto'
 import { createAdminDirectory } from './approvals/admins.js'
 import type { ApprovalsDeps } from './approvals/deps.js'
 import { type Approvals, createApprovals } from './approvals/service.js'
@@ -23,6 +24,8 @@ import { VERSION } from './version.js'
 export interface Runtime {
   store: Store
   secrets: SecretBox
+  /** Signs console session cookies; derived from COUNTERSIGN_SECRET, so every replica agrees. */
+  session_key: Buffer
   odoo: OdooClient
   odoo_major: number
   logger: Logger
@@ -45,7 +48,7 @@ export interface RuntimeConfig {
 export async function openStoreAndSecrets(
   config: StoreConfig,
   logger: Logger,
-): Promise<{ store: Store; secrets: SecretBox }> {
+): Promise<{ store: Store; secrets: SecretBox; session_key: Buffer }> {
   const { secret, source, path } = resolveSecret(config)
   if (source === 'generated')
     logger.info({ path }, 'generated COUNTERSIGN_SECRET into the data folder (mode 0600)')
@@ -56,7 +59,12 @@ export async function openStoreAndSecrets(
     await store.close()
     throw error
   }
-  return { store, secrets: createSecretBox(secret) }
+  return { store, secrets: createSecretBox(secret), session_key: sessionKey(secret) }
+}
+
+/** HKDF, not the secret itself: a key for one purpose, unrelated to the secret box's scrypt key. */
+function sessionKey(secret: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret.normalize('NFC'), 'countersign', 'console-session/v1', 32))
 }
 
 export async function createRuntime(
@@ -64,7 +72,7 @@ export async function createRuntime(
   logger: Logger,
   clock: () => Date = () => new Date(),
 ): Promise<Runtime> {
-  const { store, secrets } = await openStoreAndSecrets(config.store, logger)
+  const { store, secrets, session_key } = await openStoreAndSecrets(config.store, logger)
   const odoo = createOdooClient(config.odoo)
   try {
     const version = await odoo.version()
@@ -113,6 +121,7 @@ export async function createRuntime(
     return {
       store,
       secrets,
+      session_key,
       odoo,
       odoo_major: version.major,
       logger,

@@ -75,3 +75,32 @@ export function refusalError(refusal: DecideRefusal | 'not_found', request_id: n
 }
 
 export const forbidden = (message: string) => new HttpError(403, 'CS_FORBIDDEN', message)
+
+// The console's refusals (web/console/): HTML pages with these statuses, or JSON on the API's session path.
+
+export const csrfInvalid = () =>
+  new HttpError(
+    403,
+    'CS_CSRF_INVALID',
+    'This form is out of date or did not come from this console (missing or wrong CSRF token). Reload the page and try again.',
+  )
+
+export const administratorsOnly = () =>
+  new HttpError(403, 'CS_ADMINISTRATORS_ONLY', 'Only MCP administrators may open this page.')
+
+export const loginRefused = () =>
+  new HttpError(
+    401,
+    'CS_LOGIN_REFUSED',
+    'Odoo did not accept this login with this password or API key. Check both and try again.',
+  )
+
+export const tooManyAttempts = (retry_after_s: number) =>
+  new HttpError(
+    429,
+    'CS_TOO_MANY_ATTEMPTS',
+    `Too many login attempts. Wait ${retry_after_s} seconds, then try again.`,
+  )
+
+export const odooUnavailable = () =>
+  new HttpError(503, 'CS_ODOO_UNAVAILABLE', 'Odoo did not answer. Try again in a moment.')

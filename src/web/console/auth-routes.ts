@@ -1,0 +1,105 @@
+/**
+ * Logging in and out of the console. Login checks the Odoo login with the password or API key
+ * against Odoo (web/odoo-login.ts), is rate limited per client address and login, needs the login
+ * form's CSRF token, and is audited (success and refusal, never the secret). Logout ends the
+ * session cookie. Does not guard other pages (plugin.ts does).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { isOdooError } from '../../odoo/errors.js'
+import type { Runtime } from '../../runtime.js'
+import { HttpError, loginRefused, odooUnavailable } from '../errors.js'
+import type { OdooLogin } from '../odoo-login.js'
+import { loginPage } from './auth-views.js'
+import { sendPage } from './render.js'
+import type { Sessions } from './sessions.js'
+
+export interface AuthRoutesOptions {
+  runtime: Runtime
+  login: OdooLogin
+  sessions: Sessions
+  attempts_per_minute: number
+}
+
+const loginBody = z.object({
+  login: z.string().trim().min(1).max(200),
+  secret: z.string().min(1).max(1000),
+  next: z.string().max(2000).optional(),
+  _csrf: z.string().optional(),
+})
+
+/** Only a path on this site: `/x` but not `//host` or `/\host`, which browsers treat as another site. */
+export function safeNext(value: unknown): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || /^\/[/\\]/.test(value)) return '/approvals'
+  if (value.startsWith('/login') || value.startsWith('/logout')) return '/approvals'
+  return value
+}
+
+export async function authRoutes(app: FastifyInstance, options: AuthRoutesOptions): Promise<void> {
+  const { runtime, sessions } = options
+
+  app.get('/login', async (request, reply) => {
+    const next = safeNext((request.query as { next?: unknown }).next)
+    if (sessions.read(request)) return reply.redirect(next, 303)
+    return sendPage(reply, loginPage({ csrf: sessions.loginToken(request, reply), next }))
+  })
+
+  app.post(
+    '/login',
+    {
+      config: {
+        rateLimit: {
+          max: options.attempts_per_minute,
+          timeWindow: 60_000,
+          keyGenerator: (request: FastifyRequest) =>
+            `${request.ip}|${String((request.body as { login?: unknown } | undefined)?.login ?? '').toLowerCase()}`,
+        },
+      },
+    },
+    async (request, reply) => {
+      sessions.verifyLoginCsrf(request)
+      const parsed = loginBody.safeParse(request.body ?? {})
+      const next = safeNext(parsed.success ? parsed.data.next : undefined)
+      const again = (error: HttpError, login?: string) =>
+        sendPage(
+          reply.code(error.statusCode),
+          loginPage({ csrf: sessions.loginToken(request, reply), next, login, error: error.message }),
+        )
+      if (!parsed.success)
+        return again(new HttpError(422, 'CS_INVALID_BODY', 'Give your Odoo login and password or API key.'))
+      const { login, secret } = parsed.data
+      let actor: Awaited<ReturnType<OdooLogin['check']>>
+      try {
+        actor = await options.login.check(login, secret)
+      } catch (error) {
+        request.log.warn(
+          { err: isOdooError(error) ? error.message : error },
+          'console login: Odoo did not answer',
+        )
+        return again(odooUnavailable(), login)
+      }
+      const at = runtime.clock()
+      if (!actor) {
+        await runtime.audit({ at, event: 'console_login', outcome: 'refused', actor_login: login })
+        return again(loginRefused(), login)
+      }
+      await runtime.audit({
+        at,
+        event: 'console_login',
+        outcome: 'ok',
+        actor_uid: actor.uid,
+        actor_login: actor.login,
+        detail: { is_admin: actor.is_admin },
+      })
+      sessions.start(reply, actor)
+      return reply.redirect(next, 303)
+    },
+  )
+
+  app.post('/logout', async (request, reply) => {
+    const session = sessions.read(request)
+    if (session) sessions.verifyCsrf(request, session)
+    sessions.end(reply)
+    return reply.redirect('/login', 303)
+  })
+}
