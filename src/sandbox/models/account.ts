@@ -1,32 +1,22 @@
 /**
- * `account.move` (invoices, bills, entries) and `account.move.line` with Odoo 17's states and the
- * rules of account/models/account_move.py: posting needs the Billing group, a customer and lines,
- * and assigns the journal sequence (INV/2026/00001); only posted or cancelled entries go back to
- * draft; deleting an entry that consumed a sequence number is refused unless it ends the chain (or
- * the user is Billing Administrator), and lines of a posted entry cannot be deleted. Does not keep
- * a general ledger: lines are invoice lines only, without accounts or balances.
+ * `account.move` (invoices, bills, entries) with Odoo 17's states and the rules of
+ * account/models/account_move.py: posting needs the Billing group, a customer and lines, and
+ * assigns the journal sequence (INV/2026/00001, account-sequence.ts); only posted or cancelled
+ * entries go back to draft; deleting a posted entry fails on its lines, and one that consumed a
+ * sequence number must end the chain (unless the user is Billing Administrator). Lines live in
+ * account-line.ts. Does not keep a general ledger, payments or reconciliation.
  */
-
 import { checkAccessRights } from '../access-rights.js'
 import { type Env, today } from '../env.js'
 import { accessError, userError } from '../errors.js'
 import type { MethodDef, ModelDef, Row } from '../fields.js'
-import {
-  boolean,
-  char,
-  date,
-  float,
-  html,
-  many2many,
-  many2one,
-  monetary,
-  one2many,
-  selection,
-} from '../fields.js'
+import { boolean, char, date, html, many2one, monetary, one2many, selection } from '../fields.js'
 import { checkRecordRules } from '../orm-read.js'
 import { writeRecords } from '../orm-write.js'
 import { hasGroup } from '../security.js'
-import { browseForRead, documentAmounts, lineAmounts } from './common.js'
+import { postedLineError } from './account-line.js'
+import { hasName, isEndOfSequenceChain, nextName } from './account-sequence.js'
+import { browseForRead, documentAmounts } from './common.js'
 
 const MOVE_TYPES = [
   ['entry', 'Journal Entry'],
@@ -48,19 +38,8 @@ const DRAFT_LABEL: Record<string, string> = {
   entry: 'Draft Entry',
 }
 
-const SEQUENCE_CODE: Record<string, string> = {
-  out_invoice: 'INV',
-  out_refund: 'RINV',
-  out_receipt: 'INV',
-  in_invoice: 'BILL',
-  in_refund: 'RBILL',
-  in_receipt: 'BILL',
-  entry: 'MISC',
-}
-
 const isSale = (row: Row) => ['out_invoice', 'out_refund', 'out_receipt'].includes(String(row.move_type))
 const isPurchase = (row: Row) => ['in_invoice', 'in_refund', 'in_receipt'].includes(String(row.move_type))
-const hasName = (row: Row) => typeof row.name === 'string' && row.name !== '/' && row.name !== ''
 
 /** `_get_move_display_name(show_ref=True)`. */
 function moveDisplayName(row: Row): string {
@@ -77,51 +56,6 @@ function residual(row: Row, env: Env): number {
   if (row.state === 'cancel' || row.payment_state === 'paid' || row.payment_state === 'in_payment') return 0
   return amounts(row, env).total
 }
-
-function splitName(name: string): { prefix: string; number: number } | null {
-  const match = /^(.*?)(\d+)$/.exec(name)
-  return match ? { prefix: match[1] as string, number: Number(match[2]) } : null
-}
-
-/** The next number of a sequence is one past the highest in use, as `_get_last_sequence` finds it. */
-function nextName(env: Env, row: Row): string {
-  const year = String(row.date ?? today(env)).slice(0, 4)
-  const prefix = `${SEQUENCE_CODE[String(row.move_type)] ?? 'MISC'}/${year}/`
-  let last = 0
-  for (const other of env.state.store.rows('account.move')) {
-    const parts = hasName(other) ? splitName(String(other.name)) : null
-    if (parts && parts.prefix === prefix) last = Math.max(last, parts.number)
-  }
-  return `${prefix}${String(last + 1).padStart(5, '0')}`
-}
-
-/** `_is_end_of_seq_chain`: the numbers form a run that ends at the highest one in use. */
-function isEndOfSequenceChain(env: Env, rows: Row[]): boolean {
-  const byPrefix = new Map<string, number[]>()
-  for (const row of rows.filter(hasName)) {
-    const parts = splitName(String(row.name))
-    if (!parts) continue
-    byPrefix.set(parts.prefix, [...(byPrefix.get(parts.prefix) ?? []), parts.number])
-  }
-  for (const [prefix, numbers] of byPrefix) {
-    if (Math.max(...numbers) - Math.min(...numbers) !== numbers.length - 1) return false
-    const highest = Math.max(
-      ...env.state.store
-        .rows('account.move')
-        .map((r) => (hasName(r) ? splitName(String(r.name)) : null))
-        .filter((p) => p?.prefix === prefix)
-        .map((p) => p?.number ?? 0),
-    )
-    if (Math.max(...numbers) < highest) return false
-  }
-  return true
-}
-
-// U+2019 in "Don’t", as Odoo 17 writes it (captures/05-unlink-posted.txt).
-const postedLineError = () =>
-  userError(
-    "You can't delete a posted journal item. Don\u2019t play games with your accounting records; reset the journal entry to draft before deleting it.",
-  )
 
 function method(qualname: string, run: MethodDef['run']): MethodDef {
   return { qualname: `AccountMove.${qualname}`, params: [], writes: true, run }
@@ -297,67 +231,5 @@ export const accountMove: ModelDef = {
         'You cannot delete this entry, as it has already consumed a sequence number and is not the last one in the chain. You should probably revert it instead.',
       )
     }
-  },
-}
-
-const moveOf = (row: Row, env: Env) => env.state.store.get('account.move', row.move_id as number)
-
-export const accountMoveLine: ModelDef = {
-  name: 'account.move.line',
-  description: 'Journal Item',
-  order: 'date desc, move_name desc, id',
-  fields: {
-    move_id: many2one('account.move', 'Journal Entry', { required: true, ondelete: 'cascade' }),
-    move_name: char('Number', { compute: (row, env) => moveOf(row, env)?.name ?? false }),
-    name: char('Label'),
-    display_type: selection(
-      'Display Type',
-      [
-        ['product', 'Product'],
-        ['line_section', 'Section'],
-        ['line_note', 'Note'],
-      ],
-      { default: () => 'product' },
-    ),
-    product_id: many2one('product.product', 'Product'),
-    quantity: float('Quantity', { default: () => 1 }),
-    price_unit: float('Unit Price', {
-      default: (env, vals) =>
-        typeof vals.product_id === 'number'
-          ? (env.state.store.get('product.product', vals.product_id)?.list_price ?? 0)
-          : 0,
-    }),
-    discount: float('Discount (%)', { default: () => 0 }),
-    tax_ids: many2many('account.tax', 'Taxes'),
-    price_subtotal: monetary('Subtotal', {
-      compute: (row, env) => lineAmounts(env, row, 'tax_ids').subtotal,
-    }),
-    price_total: monetary('Total', { compute: (row, env) => lineAmounts(env, row, 'tax_ids').total }),
-    partner_id: many2one('res.partner', 'Partner', {
-      compute: (row, env) => moveOf(row, env)?.partner_id ?? false,
-    }),
-    parent_state: selection(
-      'Status',
-      [
-        ['draft', 'Draft'],
-        ['posted', 'Posted'],
-        ['cancel', 'Cancelled'],
-      ],
-      { compute: (row, env) => moveOf(row, env)?.state ?? false },
-    ),
-    date: date('Date', { compute: (row, env) => moveOf(row, env)?.date ?? false }),
-    currency_id: many2one('res.currency', 'Currency', {
-      compute: (row, env) => moveOf(row, env)?.currency_id ?? false,
-    }),
-    company_id: many2one('res.company', 'Company', {
-      compute: (row, env) => moveOf(row, env)?.company_id ?? false,
-    }),
-  },
-  before_unlink: (env, ids) => {
-    const posted = ids.some((id) => {
-      const line = env.state.store.get('account.move.line', id)
-      return line && moveOf(line, env)?.state === 'posted'
-    })
-    if (posted && !env.context.force_delete) throw postedLineError()
   },
 }

@@ -3,11 +3,13 @@
  * their `model_…` xml ids). Does not define any model itself.
  */
 import type { ModelDef } from '../fields.js'
-import { accountMove, accountMoveLine } from './account.js'
+import { accountMove } from './account.js'
+import { accountMoveLine } from './account-line.js'
 import { mailActivity, mailActivityType } from './activity.js'
 import { irModel, irModelData, resCompany, resCountry, resCurrency, resGroups, resUsers } from './base.js'
 import { mailMail, mailMessage, mailMessageSubtype, mailTemplate } from './mail.js'
-import { mailingContact, mailingList, mailingMailing, mailingSubscription } from './mailing.js'
+import { mailingContact, mailingList, mailingSubscription } from './mailing.js'
+import { mailingMailing } from './mailing-mailing.js'
 import { accountJournal, accountTax, productProduct, resPartner } from './partner.js'
 import { saleOrder, saleOrderLine } from './sale.js'
 
