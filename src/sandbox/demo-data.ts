@@ -45,6 +45,8 @@ export function groupIds(store: Store, xmlids: Iterable<string>): number[] {
 
 interface NewUser {
   uid?: number
+  /** An existing partner to link (the demo logins'); a new one is created otherwise. */
+  partner_id?: number
   login: string
   password: string
   name: string
@@ -54,17 +56,20 @@ interface NewUser {
 
 /** Creates a user with its partner and credentials; used by the seed and the test hook. */
 export function createUser(store: Store, credentials: Credentials, user: NewUser): SandboxUser {
-  const partner = insertRow(store, 'res.partner', {
-    name: user.name,
-    email: user.email,
-    is_company: false,
-    parent_id: 1,
-    type: 'contact',
-    active: true,
-    lang: 'en_US',
-    customer_rank: 0,
-    supplier_rank: 0,
-  })
+  const partner =
+    user.partner_id !== undefined
+      ? { id: user.partner_id }
+      : insertRow(store, 'res.partner', {
+          name: user.name,
+          email: user.email,
+          is_company: false,
+          company_name: 'YourCompany',
+          type: 'contact',
+          active: true,
+          lang: 'en_US',
+          customer_rank: 0,
+          supplier_rank: 0,
+        })
   const values = {
     name: user.name,
     login: user.login,
@@ -104,14 +109,8 @@ export const DEMO_GROUPS = [
 ]
 export const RESTRICTED_GROUPS = ['base.group_user']
 
-/** OdooBot (uid 1, inactive as in Odoo) and the three demo logins. */
+/** OdooBot (uid 1, inactive as in Odoo) and the three demo logins, on partners 2, 3, 7 and 41. */
 export function seedUsers(store: Store, credentials: Credentials): SandboxUser[] {
-  insertRow(
-    store,
-    'res.partner',
-    { name: 'OdooBot', email: 'odoobot@example.com', is_company: false, type: 'contact', active: false },
-    2,
-  )
   insertRow(
     store,
     'res.users',
@@ -131,6 +130,7 @@ export function seedUsers(store: Store, credentials: Credentials): SandboxUser[]
   credentials.set(1, '__system__', generateApiKey(), [])
   const admin = createUser(store, credentials, {
     uid: 2,
+    partner_id: 3,
     login: 'admin',
     password: 'admin',
     name: 'Mitchell Admin',
@@ -139,6 +139,7 @@ export function seedUsers(store: Store, credentials: Credentials): SandboxUser[]
   })
   const demo = createUser(store, credentials, {
     uid: 6,
+    partner_id: 7,
     login: 'demo',
     password: 'demo',
     name: 'Marc Demo',
@@ -147,10 +148,11 @@ export function seedUsers(store: Store, credentials: Credentials): SandboxUser[]
   })
   const restricted = createUser(store, credentials, {
     uid: 8,
+    partner_id: 41,
     login: 'restricted',
     password: 'restricted',
     name: 'Restricted User',
-    email: 'restricted@yourcompany.example.com',
+    email: 'restricted@example.com',
     groups: RESTRICTED_GROUPS,
   })
   for (const [user, name] of [

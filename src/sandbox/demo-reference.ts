@@ -9,6 +9,14 @@ import { GROUPS } from './groups.js'
 import { MODELS } from './models/index.js'
 import type { Store } from './store.js'
 
+const IR_MODEL_IDS: Record<string, number> = {
+  'res.partner': 85,
+  'account.move': 446,
+  'mailing.contact': 481,
+  'mailing.list': 482,
+  'sale.order': 510,
+}
+
 export function seedReference(store: Store): void {
   insertRow(
     store,
@@ -47,8 +55,9 @@ export function seedReference(store: Store): void {
       email: 'info@yourcompany.com',
       type: 'contact',
       active: true,
-      city: 'Brussels',
-      country_id: 1,
+      city: 'San Francisco',
+      phone: '+1 (650) 555-0111 ',
+      country_id: 2,
     },
     1,
   )
@@ -61,25 +70,27 @@ export function seedReference(store: Store): void {
   xmlid(store, 'base', 'main_company', 'res.company', 1)
   xmlid(store, 'base', 'main_partner', 'res.partner', 1)
 
-  for (const [index, group] of GROUPS.entries()) {
-    insertRow(
-      store,
-      'res.groups',
-      { name: group.name, share: group.xmlid === 'base.group_portal' || group.xmlid === 'base.group_public' },
-      index + 1,
-    )
+  // Ids of a real 17 demo database where known (facts.md §13, §17), so captured calls replay.
+  let nextGroupId = 50
+  for (const group of GROUPS) {
+    const id = group.id ?? nextGroupId++
+    const share = group.xmlid === 'base.group_portal' || group.xmlid === 'base.group_public'
+    insertRow(store, 'res.groups', { name: group.name, share }, id)
     const [module, name] = group.xmlid.split('.') as [string, string]
-    xmlid(store, module, name, 'res.groups', index + 1)
+    xmlid(store, module, name, 'res.groups', id)
   }
-
-  for (const { module, def } of MODELS) {
-    const row = insertRow(store, 'ir.model', {
+  const ordered = [...MODELS].sort(
+    (a, b) => (IR_MODEL_IDS[a.def.name] ? 0 : 1) - (IR_MODEL_IDS[b.def.name] ? 0 : 1),
+  )
+  for (const { module, def } of ordered) {
+    const values = {
       name: def.description,
       model: def.name,
       state: 'base',
       transient: false,
       is_mail_thread: Boolean(def.mail_thread),
-    })
+    }
+    const row = insertRow(store, 'ir.model', values, IR_MODEL_IDS[def.name])
     xmlid(store, module, `model_${def.name.replace(/\./g, '_')}`, 'ir.model', row.id)
   }
 
@@ -110,10 +121,22 @@ export function seedReference(store: Store): void {
     })
     xmlid(store, 'mail', xml, 'mail.activity.type', row.id)
   }
+  const upsell = insertRow(store, 'mail.activity.type', {
+    name: 'Order Upsell',
+    icon: 'fa-line-chart',
+    sequence: 30,
+    delay_count: 0,
+    category: 'default',
+    res_model: 'sale.order',
+    active: true,
+    keep_done: false,
+  })
+  xmlid(store, 'sale', 'mail_act_sale_upsell', 'mail.activity.type', upsell.id)
   for (const [name, code, type, sequence] of [
     ['Customer Invoices', 'INV', 'sale', 5],
     ['Vendor Bills', 'BILL', 'purchase', 6],
     ['Miscellaneous Operations', 'MISC', 'general', 9],
+    ['Bank', 'BNK1', 'bank', 10],
   ] as const) {
     insertRow(store, 'account.journal', { name, code, type, sequence, active: true })
   }

@@ -5,6 +5,7 @@
 import { Credentials } from './auth.js'
 import { seedBusiness } from './demo-business.js'
 import { type SandboxUser, seedUsers } from './demo-data.js'
+import { seedPartners } from './demo-partners.js'
 import { seedReference } from './demo-reference.js'
 import type { SandboxState } from './env.js'
 import { MODELS } from './models/index.js'
@@ -25,6 +26,7 @@ export function createRuntime(db: string, now: () => Date = () => new Date()): R
   const state: SandboxState = { registry, store, db, now }
   const credentials = new Credentials(store)
   seedReference(store)
+  seedPartners(store)
   const users = seedUsers(store, credentials)
   seedBusiness(store)
   return { state, credentials, counters: new WriteCounters(), users }

@@ -38,7 +38,7 @@ describe('write counters', () => {
     await ok(executeKw(sandbox, 'admin', 'sale.order', 'action_confirm', [[draft]]))
     await json2(sandbox, sandbox.user('admin').api_key, 'res.partner', 'write', {
       ids: [1],
-      vals: { phone: '1' },
+      vals: { mobile: '1' },
     })
     const expected = {
       received: { 'res.partner.create': 2, 'sale.order.action_confirm': 1, 'res.partner.write': 1 },
@@ -59,15 +59,15 @@ describe('write counters', () => {
 describe('hold and release', () => {
   it('parks matching calls (received, not applied) until released', async () => {
     expect((await hook('POST', 'hold', { model: 'res.partner', method: 'write' })).status).toBe(200)
-    const inFlight = executeKw(sandbox, 'admin', 'res.partner', 'write', [[1], { phone: '+32 2 555 01 01' }])
+    const inFlight = executeKw(sandbox, 'admin', 'res.partner', 'write', [[1], { mobile: '+32 2 555 01 01' }])
     await expect.poll(async () => (await hook('GET', 'held')).body.held).toBe(1)
     expect(sandbox.writes()).toEqual({ received: { 'res.partner.write': 1 }, applied: {} })
     // Other calls still run meanwhile.
     expect(await ok(executeKw(sandbox, 'admin', 'res.partner', 'search_count', [[['id', '=', 1]]]))).toBe(1)
-    const [before] = await ok<{ phone: string | false }[]>(
-      executeKw(sandbox, 'admin', 'res.partner', 'read', [[1], ['phone']]),
+    const [before] = await ok<{ mobile: string | false }[]>(
+      executeKw(sandbox, 'admin', 'res.partner', 'read', [[1], ['mobile']]),
     )
-    expect(before?.phone).toBe(false)
+    expect(before?.mobile).toBe(false)
     expect((await hook('POST', 'release')).body).toEqual({ released: 1 })
     expect(await ok(inFlight)).toBe(true)
     expect(sandbox.writes()).toEqual({
@@ -75,7 +75,7 @@ describe('hold and release', () => {
       applied: { 'res.partner.write': 1 },
     })
     // Released means the hold is gone too.
-    expect(await ok(executeKw(sandbox, 'admin', 'res.partner', 'write', [[1], { phone: false }]))).toBe(true)
+    expect(await ok(executeKw(sandbox, 'admin', 'res.partner', 'write', [[1], { mobile: false }]))).toBe(true)
   })
 
   it('never applies a held call when the server closes (a crash while in flight)', async () => {
@@ -123,7 +123,7 @@ describe('users', () => {
       uid: expect.any(Number),
     })
     const key = created.body.api_key as string
-    expect(await ok(executeKw(sandbox, 'approver', 'sale.order', 'search_count', [[]], {}, key))).toBe(20)
+    expect(await ok(executeKw(sandbox, 'approver', 'sale.order', 'search_count', [[]], {}, key))).toBe(32)
     expect(
       (await json2(sandbox, key, 'res.users', 'has_group', { group_ext_id: 'sales_team.group_sale_manager' }))
         .body,

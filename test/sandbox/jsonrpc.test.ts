@@ -133,7 +133,7 @@ describe('object.execute_kw credentials (02-execute_kw-*.txt)', () => {
         [],
       ]),
     )
-    expect(count).toBe(20)
+    expect(count).toBe(32)
   })
 })
 
@@ -242,14 +242,14 @@ describe('methods, models and fields (06-*.txt)', () => {
   it('reads shapes like Odoo: id first, many2one as [id, name], empty as false, load=None as bare id (12-*.txt)', async () => {
     const [row] = await ok<Record<string, unknown>[]>(
       executeKw(sandbox, 'admin', 'res.partner', 'search_read', [[['name', '=', 'Brandon Freeman']]], {
-        fields: ['parent_id', 'display_name', 'phone', 'child_ids', 'name'],
+        fields: ['parent_id', 'display_name', 'mobile', 'child_ids', 'name'],
       }),
     )
-    expect(Object.keys(row ?? {})).toEqual(['id', 'parent_id', 'display_name', 'phone', 'child_ids', 'name'])
+    expect(Object.keys(row ?? {})).toEqual(['id', 'parent_id', 'display_name', 'mobile', 'child_ids', 'name'])
     expect(row).toMatchObject({
       parent_id: [expect.any(Number), 'Azure Interior'],
       display_name: 'Azure Interior, Brandon Freeman',
-      phone: false,
+      mobile: false,
       child_ids: [],
     })
     const [bare] = await ok<Record<string, unknown>[]>(

@@ -85,7 +85,7 @@ describe('domain operators on res.partner', () => {
         ['is_company', '=', true],
         ['city', '=', 'Tracy'],
       ]),
-    ).toEqual(['Ready Mat'])
+    ).toEqual(['Ready Mat', 'The Jackson Group'])
     expect(await names(['|', ['name', '=', 'Deco Addict'], ['name', '=', 'Ready Mat']])).toEqual([
       'Deco Addict',
       'Ready Mat',
@@ -167,7 +167,7 @@ describe('ordering, paging, name_search', () => {
         order: 'name desc',
       }),
     )
-    expect(all[0]?.name).toBe('S00020')
+    expect(all[0]?.name).toBe('S00032')
     const page = await ok<{ name: string }[]>(
       executeKw(sandbox, 'admin', 'sale.order', 'search_read', [[]], {
         fields: ['name'],
@@ -176,7 +176,7 @@ describe('ordering, paging, name_search', () => {
         limit: 3,
       }),
     )
-    expect(page.map((o) => o.name)).toEqual(['S00018', 'S00017', 'S00016'])
+    expect(page.map((o) => o.name)).toEqual(['S00030', 'S00029', 'S00028'])
   })
 
   it('refuses an invalid order specification with a UserError', async () => {

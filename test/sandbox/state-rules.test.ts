@@ -152,7 +152,7 @@ describe('sale.order', () => {
       ]),
     )
     expect(order).toMatchObject({
-      name: 'S00021',
+      name: 'S00033',
       amount_untaxed: 200,
       amount_tax: 30,
       amount_total: 230,
@@ -201,7 +201,7 @@ describe('account.move', () => {
     )
     const year = new Date().getUTCFullYear()
     expect(posted).toMatchObject({
-      name: `INV/${year}/${year === 2026 ? '00013' : '00001'}`,
+      name: `INV/${year}/${year === 2026 ? '00005' : '00001'}`, // 05-action_post-draft.txt: INV/2026/00005
       state: 'posted',
       posted_before: true,
     })

@@ -1,21 +1,13 @@
 /**
- * account.move numbering as Odoo 17's sequence mixin does it for the sandbox's journals:
- * INV/2026/00001 per journal code and year, the next number one past the highest in use, and the
+ * account.move numbering as a real Odoo 17 demo database shows it (facts.md §11): the journal code
+ * (R-prefixed for refunds), then the year for sales and bank journals (INV/2026/00001,
+ * RINV/2026/00001, BNK1/2026/00001) or year and month for purchase and miscellaneous ones
+ * (BILL/2026/11/0001, MISC/2026/11/0001); the next number is one past the highest in use; and the
  * "end of the chain" test that decides whether a numbered entry may be deleted. Does not support
- * monthly sequences or sequence resets.
+ * custom sequence formats or resets.
  */
 import { type Env, today } from '../env.js'
 import type { Row } from '../fields.js'
-
-export const SEQUENCE_CODE: Record<string, string> = {
-  out_invoice: 'INV',
-  out_refund: 'RINV',
-  out_receipt: 'INV',
-  in_invoice: 'BILL',
-  in_refund: 'RBILL',
-  in_receipt: 'BILL',
-  entry: 'MISC',
-}
 
 export const hasName = (row: Row) => typeof row.name === 'string' && row.name !== '/' && row.name !== ''
 function splitName(name: string): { prefix: string; number: number } | null {
@@ -25,14 +17,18 @@ function splitName(name: string): { prefix: string; number: number } | null {
 
 /** The next number of a sequence is one past the highest in use, as `_get_last_sequence` finds it. */
 export function nextName(env: Env, row: Row): string {
-  const year = String(row.date ?? today(env)).slice(0, 4)
-  const prefix = `${SEQUENCE_CODE[String(row.move_type)] ?? 'MISC'}/${year}/`
+  const date = String(row.date || today(env))
+  const journal = env.state.store.get('account.journal', row.journal_id as number)
+  const refund = row.move_type === 'out_refund' || row.move_type === 'in_refund'
+  const code = `${refund ? 'R' : ''}${journal?.code ?? 'MISC'}`
+  const monthly = journal?.type === 'purchase' || journal?.type === 'general'
+  const prefix = monthly ? `${code}/${date.slice(0, 4)}/${date.slice(5, 7)}/` : `${code}/${date.slice(0, 4)}/`
   let last = 0
   for (const other of env.state.store.rows('account.move')) {
     const parts = hasName(other) ? splitName(String(other.name)) : null
     if (parts && parts.prefix === prefix) last = Math.max(last, parts.number)
   }
-  return `${prefix}${String(last + 1).padStart(5, '0')}`
+  return `${prefix}${String(last + 1).padStart(monthly ? 4 : 5, '0')}`
 }
 
 /** `_is_end_of_seq_chain`: the numbers form a run that ends at the highest one in use. */

@@ -80,7 +80,8 @@ export const mailingContact: ModelDef = {
         return Boolean(subscriptions(env).find((s) => s.contact_id === row.id && s.list_id === list)?.opt_out)
       },
     }),
-    is_blacklisted: boolean('Blacklist', { compute: () => false }),
+    // Computed from mail.blacklist in Odoo; stored here, the sandbox has no blacklist model.
+    is_blacklisted: boolean('Blacklist', { default: () => false }),
     active: boolean('Active', { default: () => true }),
   },
   before_create: (_env, vals) => {
@@ -113,11 +114,17 @@ export const mailingList: ModelDef = {
     contact_count: integer('Number of Contacts', { compute: (row, env) => contactIdsOf(env, row.id).length }),
     contact_count_email: integer('Number of Emails', {
       compute: (row, env) =>
+        subscriptions(env).filter((sub) => {
+          const contact = env.state.store.get('mailing.contact', sub.contact_id as number)
+          return sub.list_id === row.id && !sub.opt_out && Boolean(contact?.email) && !contact?.is_blacklisted
+        }).length,
+    }),
+    contact_count_blacklisted: integer('Number of Blacklisted', {
+      compute: (row, env) =>
         subscriptions(env).filter(
           (sub) =>
             sub.list_id === row.id &&
-            !sub.opt_out &&
-            Boolean(env.state.store.get('mailing.contact', sub.contact_id as number)?.email),
+            env.state.store.get('mailing.contact', sub.contact_id as number)?.is_blacklisted,
         ).length,
     }),
     contact_count_opt_out: integer('Number of Opted-out', {

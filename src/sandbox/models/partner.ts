@@ -9,13 +9,16 @@ import { validationError } from '../errors.js'
 import type { ModelDef, Row } from '../fields.js'
 import { boolean, char, float, html, integer, many2one, one2many, selection, text } from '../fields.js'
 
+/** `complete_name`: "Company, Contact" from the parent company, or from `company_name` (users' partners). */
 function completeName(row: Row, env: Env): string {
   const name = typeof row.name === 'string' ? row.name : ''
+  if (row.is_company) return name
   const parent =
     typeof row.parent_id === 'number' ? env.state.store.get('res.partner', row.parent_id) : undefined
-  if (parent && !row.is_company)
-    return `${parent.is_company ? completeName(parent, env) : parent.name}, ${name}`
-  return name
+  const company = parent
+    ? String(parent.is_company ? completeName(parent, env) : parent.name)
+    : row.company_name
+  return typeof company === 'string' && company ? `${company}, ${name}` : name
 }
 
 function commercialPartner(row: Row, env: Env): number {
@@ -81,6 +84,7 @@ export const resPartner: ModelDef = {
       { default: () => 'contact' },
     ),
     function: char('Job Position'),
+    company_name: char('Company Name'),
     email: char('Email'),
     email_formatted: char('Formatted Email', {
       compute: (row) => (row.email ? `"${row.name ?? ''}" <${row.email}>` : false),
