@@ -98,7 +98,8 @@ export const BASE_METHODS: Record<string, MethodDef> = {
     run: (env, ids, a, model) => read(env, model, ids, fieldList(a.fields), str(a.load)),
   },
   create: {
-    qualname: 'BaseModel.create',
+    // `@api.model_create_multi` wraps it: TypeErrors say "create()" (captures/14-create-batch-two.txt).
+    qualname: 'create',
     api_model: true,
     api_create: true,
     writes: true,

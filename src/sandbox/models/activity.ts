@@ -121,6 +121,27 @@ export const mailActivity: ModelDef = {
     user_id: many2one('res.users', 'Assigned to', { default: (env) => env.uid }),
     automated: boolean('Automated activity'),
     active: boolean('Active', { default: () => true }),
+    activity_category: selection(
+      'Action',
+      [
+        ['default', 'None'],
+        ['upload_file', 'Upload Document'],
+        ['phonecall', 'Phonecall'],
+      ],
+      {
+        compute: (row, env) =>
+          env.state.store.get('mail.activity.type', row.activity_type_id as number)?.category ?? 'default',
+      },
+    ),
+    can_write: boolean('Can Write', { compute: () => true }),
+    chaining_type: selection(
+      'Chaining Type',
+      [
+        ['suggest', 'Suggest Next Activity'],
+        ['trigger', 'Trigger Next Activity'],
+      ],
+      { compute: () => 'suggest' },
+    ),
     state: selection(
       'State',
       [
@@ -204,5 +225,14 @@ export const mailActivityType: ModelDef = {
     default_user_id: many2one('res.users', 'Default User'),
     default_note: html('Default Note'),
     keep_done: boolean('Keep Done'),
+    delay_unit: selection(
+      'Delay units',
+      [
+        ['days', 'days'],
+        ['weeks', 'weeks'],
+        ['months', 'months'],
+      ],
+      { default: () => 'days' },
+    ),
   },
 }

@@ -92,6 +92,12 @@ export const mailingMailing: ModelDef = {
     keep_archives: boolean('Keep Archives', { default: () => false }),
     total: integer('Total', { compute: (row, env) => recipients(env, row).rows.length }),
     expected: integer('Expected', { compute: () => 0 }),
+    // Delivery statistics: the sandbox sends nothing, so they stay at zero.
+    ...Object.fromEntries(
+      ['scheduled', 'sent', 'delivered', 'opened', 'clicked', 'replied', 'bounced', 'failed', 'canceled'].map(
+        (name) => [name, integer(name[0]?.toUpperCase() + name.slice(1), { compute: () => 0 })],
+      ),
+    ),
     reply_to: char('Reply To'),
     body_arch: html('Body'),
     body_html: html('Body converted to be sent by mail'),

@@ -6,8 +6,8 @@
  */
 import { type Env, sudo } from '../env.js'
 import { userError } from '../errors.js'
-import type { ModelDef } from '../fields.js'
-import { boolean, char, datetime, integer, many2many, many2one, one2many } from '../fields.js'
+import type { ModelDef, Row } from '../fields.js'
+import { boolean, char, datetime, float, integer, many2many, many2one, one2many } from '../fields.js'
 import { createRecords, unlinkRecords } from '../orm-write.js'
 
 export const subscriptions = (env: Env) => env.state.store.rows('mailing.subscription')
@@ -73,6 +73,10 @@ export const mailingContact: ModelDef = {
     country_id: many2one('res.country', 'Country'),
     list_ids: many2many('mailing.list', 'Mailing Lists', { compute: (row, env) => listIdsOf(env, row.id) }),
     subscription_ids: one2many('mailing.subscription', 'contact_id', 'Subscription Information'),
+    email_normalized: char('Normalized Email', {
+      compute: (row) =>
+        typeof row.email === 'string' && row.email.includes('@') ? row.email.trim().toLowerCase() : false,
+    }),
     opt_out: boolean('Opt Out', {
       compute: (row, env) => {
         const list = contextList(env)
@@ -97,6 +101,12 @@ export const mailingContact: ModelDef = {
   after_write: (env, ids, vals) => {
     if ('list_ids' in vals) for (const id of ids) applyMembership(env, 'contact', id, vals.list_ids)
   },
+}
+
+/** Share of a list's subscriptions matching `test`, in percent (0 for an empty list). */
+function pct(env: Env, listId: number, test: (sub: Row) => boolean): number {
+  const subs = subscriptions(env).filter((sub) => sub.list_id === listId)
+  return subs.length === 0 ? 0 : (100 * subs.filter(test).length) / subs.length
 }
 
 export const mailingList: ModelDef = {
@@ -126,6 +136,15 @@ export const mailingList: ModelDef = {
             sub.list_id === row.id &&
             env.state.store.get('mailing.contact', sub.contact_id as number)?.is_blacklisted,
         ).length,
+    }),
+    contact_pct_opt_out: float('Percentage of Opted-out', {
+      compute: (row, env) => pct(env, row.id, (sub) => Boolean(sub.opt_out)),
+    }),
+    contact_pct_blacklisted: float('Percentage of Blacklisted', {
+      compute: (row, env) =>
+        pct(env, row.id, (sub) =>
+          Boolean(env.state.store.get('mailing.contact', sub.contact_id as number)?.is_blacklisted),
+        ),
     }),
     contact_count_opt_out: integer('Number of Opted-out', {
       compute: (row, env) => subscriptions(env).filter((s) => s.list_id === row.id && s.opt_out).length,

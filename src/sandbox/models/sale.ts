@@ -143,6 +143,9 @@ export const saleOrder: ModelDef = {
       { compute: (row) => (row.state === 'sale' ? 'to invoice' : 'no') },
     ),
     type_name: char('Type Name', { compute: typeName }),
+    // The sandbox does not invoice orders: always none (read shapes as in captures/12-sale.order-read-shapes.txt).
+    invoice_ids: many2many('account.move', 'Invoices', { compute: () => [] }),
+    invoice_count: integer('Invoice Count', { compute: () => 0 }),
   },
   methods: {
     action_confirm: actionConfirm,
