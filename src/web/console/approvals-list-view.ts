@@ -68,15 +68,15 @@ ${pager(found, href)}`,
 function row(request: ApprovalRequest): Html {
   const url = `/approvals/${request.request_id}`
   return html`<tr class="status-${request.status}" data-request-id="${request.request_id}">
-    <td><a href="${url}">#${request.request_id}</a></td>
+    <td data-label="request_id"><a href="${url}">#${request.request_id}</a></td>
     <td class="summary"><a href="${url}">${request.summary}</a></td>
-    <td><span class="badge badge-${request.status}">${request.status}</span></td>
-    <td>${request.execution_status}</td>
-    <td><code>${request.tool}</code></td>
-    <td>${request.model ? html`<code>${request.model}</code>` : '—'}</td>
-    <td>${request.requester_login}</td>
-    <td>${request.approver_login ?? html`<span class="none">any MCP administrator</span>`}</td>
-    <td>${when(request.requested_at)}</td>
-    <td>${when(request.expires_at)}</td>
+    <td data-label="status"><span class="badge badge-${request.status}">${request.status}</span></td>
+    <td data-label="execution_status">${request.execution_status}</td>
+    <td data-label="tool"><code>${request.tool}</code></td>
+    <td data-label="model">${request.model ? html`<code>${request.model}</code>` : '—'}</td>
+    <td data-label="requester">${request.requester_login}</td>
+    <td data-label="approver">${request.approver_login ?? html`<span class="none">any MCP administrator</span>`}</td>
+    <td data-label="requested at">${when(request.requested_at)}</td>
+    <td data-label="expires at">${when(request.expires_at)}</td>
   </tr>`
 }
