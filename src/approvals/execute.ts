@@ -31,7 +31,7 @@ export async function executeApproved(deps: ApprovalsDeps, request_id: number): 
     error: string | null
   }
   try {
-    const { run, login } = await prepare(deps, request_id)
+    const { run, login, tool } = await prepare(deps, request_id)
     try {
       const output = await run()
       const bounded = boundResult(JSON.stringify(output.structured), deps.result_limit_bytes)
@@ -44,7 +44,7 @@ export async function executeApproved(deps: ApprovalsDeps, request_id: number): 
     } catch (error) {
       if (!isExpectedToolError(error)) throw error
       // The same words the AI would have read had the call run directly.
-      const text = toolErrorResult(error, '', login, true).content[0]?.text ?? String(error)
+      const text = toolErrorResult(error, tool, login, true).content[0]?.text ?? String(error)
       outcome = { execution_status: 'error', result: null, truncated: false, error: text }
     }
   } catch (error) {
@@ -94,7 +94,7 @@ async function prepare(deps: ApprovalsDeps, request_id: number) {
   // The requester's own credentials: Odoo applies the requester's rights, not the approver's.
   const principal = principalOf(deps, connection)
   const ctx = { odoo: principal.odoo, odoo_major: deps.odoo_major, protocol: deps.odoo.protocol }
-  return { run: () => tool.run(ctx, parsed.data), login: principal.odoo.login }
+  return { run: () => tool.run(ctx, parsed.data), login: principal.odoo.login, tool: tool.name }
 }
 
 /**

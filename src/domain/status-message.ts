@@ -23,6 +23,12 @@ function who(request: Pick<ApprovalRequest, 'approver_name'>): string {
   return request.approver_name ?? 'an MCP administrator'
 }
 
+/** Ends a quoted message with exactly one full stop. */
+function sentence(text: string): string {
+  const trimmed = text.trim()
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`
+}
+
 function note(request: Pick<ApprovalRequest, 'approver_note'>): string {
   return request.approver_note ? ` Approver note: "${request.approver_note}".` : ''
 }
@@ -57,7 +63,7 @@ export function statusMessage(request: Described): string {
         case 'error':
           if (request.error === OUTCOME_UNKNOWN)
             return `Request ${id} was approved by ${decider}, but the server stopped while executing it: the ${OUTCOME_UNKNOWN}. Tell the user; do not re-file until someone has checked Odoo.`
-          return `Request ${id} was approved by ${decider}, but executing it in Odoo failed: ${request.error ?? 'unknown error'}.${note(request)} Tell the user. Do not retry automatically; file a new request only if the user asks after fixing the cause.`
+          return `Request ${id} was approved by ${decider}, but executing it in Odoo failed: ${sentence(request.error ?? 'unknown error')}${note(request)} Tell the user. Do not retry automatically; file a new request only if the user asks after fixing the cause.`
       }
   }
 }
