@@ -298,9 +298,12 @@ describe('mass mailing (13-mailing.*.txt)', () => {
           'reply_to_mode',
           'email_from',
           'user_id',
+          'total',
         ],
       }),
     )
+    // `total` counts the domain's records, opted-out contacts included (mailing.py `_compute_total`).
+    expect(mailing?.total).toBe(list?.contact_count)
     expect(mailing).toMatchObject({
       state: 'draft',
       mailing_model_real: 'mailing.contact',

@@ -8,7 +8,7 @@
 import { type Env, nowString, sudo, today } from '../env.js'
 import type { ModelDef, Row } from '../fields.js'
 import { boolean, char, datetime, html, integer, many2many, many2one, selection } from '../fields.js'
-import { filterRows } from '../orm-read.js'
+import { filterRows, search } from '../orm-read.js'
 import { createRecords, writeRecords } from '../orm-write.js'
 import { parsePyLiteral } from '../py-repr.js'
 import { browseForRead } from './common.js'
@@ -64,6 +64,18 @@ function recipients(env: Env, mailing: Row): { model: string; rows: Row[] } {
   return { model, rows }
 }
 
+/**
+ * `_compute_total`: a search_count of the domain on the real model, as the reader; opt-outs are
+ * only dropped when sending; an unreadable domain counts nothing (`_parse_mailing_domain`).
+ */
+function total(row: Row, env: Env): number {
+  try {
+    return search(env, realModel(row, env), parsePyLiteral(String(row.mailing_domain || '[]'))).length
+  } catch {
+    return 0
+  }
+}
+
 /** The utm-style name Odoo 17 gives a mailing (captures/13-mailing.mailing-read-created.txt). */
 function mailingName(env: Env, subject: string): string {
   const short = subject.length >= 24 ? `${subject.slice(0, 20)}...` : subject
@@ -90,7 +102,7 @@ export const mailingMailing: ModelDef = {
       ['new', 'Specified Email Address'],
     ]),
     keep_archives: boolean('Keep Archives', { default: () => false }),
-    total: integer('Total', { compute: (row, env) => recipients(env, row).rows.length }),
+    total: integer('Total', { compute: total }),
     expected: integer('Expected', { compute: () => 0 }),
     // Delivery statistics: the sandbox sends nothing, so they stay at zero.
     ...Object.fromEntries(

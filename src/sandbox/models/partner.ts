@@ -101,6 +101,8 @@ export const resPartner: ModelDef = {
     company_registry: char('Company ID'),
     lang: char('Language', { default: () => 'en_US' }),
     comment: html('Notes'),
+    // Computed from mail.blacklist in Odoo; stored here, the sandbox has no blacklist model.
+    is_blacklisted: boolean('Blacklist', { default: () => false }),
     active: boolean('Active', { default: () => true }),
     user_ids: one2many('res.users', 'partner_id', 'Users'),
     company_id: many2one('res.company', 'Company'),
