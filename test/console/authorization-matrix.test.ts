@@ -1,13 +1,14 @@
 /**
- * Every console and JSON API route × anonymous, the requester (demo), another user (restricted),
- * the assigned approver (reviewer, not an administrator) and an MCP administrator (admin, not the
- * approver). Requests are filed by demo's AI through MCP (delete_record on draft invoices, which
- * demo's Billing rights allow); the sandbox's write counters show what ran in Odoo.
+ * Every approvals route of the console and the JSON API × anonymous, the requester (demo), another
+ * user (restricted), the assigned approver (reviewer, not an administrator) and an MCP administrator
+ * (admin, not the approver). Requests are filed by demo's AI through MCP (delete_record on draft
+ * invoices, which demo's Billing rights allow); the sandbox's write counters show what ran in Odoo.
+ * Connection, audit and logout routes: authorization-admin.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Cleanups } from '../helpers/countersign.js'
 import {
-  ConsoleAgent,
+  type ConsoleAgent,
   type Deployment,
   existingDrafts,
   fileRequest,
@@ -15,98 +16,55 @@ import {
   sandboxWrites,
   startDeployment,
 } from './helpers.js'
+import { expectAnswers, LOGIN, logInAll, type Role, TO_LOGIN } from './roles.js'
 
-type Role = 'anonymous' | 'requester' | 'other' | 'approver' | 'admin'
-const ROLES: Role[] = ['anonymous', 'requester', 'other', 'approver', 'admin']
-const LOGIN: Record<Exclude<Role, 'anonymous'>, string> = {
-  requester: 'demo',
-  other: 'restricted',
-  approver: 'reviewer',
-  admin: 'admin',
-}
-const TO_LOGIN = /^\/login\?next=/
-
-describe('console + API authorization matrix', () => {
+describe('approvals: console + API authorization matrix', () => {
   const cleanups = new Cleanups()
   let d: Deployment
-  const agents = {} as Record<Role, ConsoleAgent>
+  let agents: Record<Role, ConsoleAgent>
   let drafts: number[]
   let held: number
 
   beforeAll(async () => {
     d = await startDeployment(cleanups, { approver: 'reviewer' })
-    agents.anonymous = new ConsoleAgent(d.server.url)
-    for (const role of ROLES.slice(1) as Exclude<Role, 'anonymous'>[]) {
-      agents[role] = new ConsoleAgent(d.server.url)
-      const answer = await agents[role].login(LOGIN[role], d.password(LOGIN[role]))
-      expect(answer.status, `${role} logs in`).toBe(303)
-    }
+    agents = await logInAll(d)
     drafts = await makeDraftInvoices(d.demo.client, 6)
     // `held` stays pending through the whole file: every refusal below is tried on it.
     held = await fileRequest(d.demo.client, 'delete_record', { model: 'account.move', id: drafts[0] })
   })
   afterAll(() => cleanups.run())
 
-  /** Status (and redirect target) per role; `null` location = don't care. */
-  async function expectAnswers(
-    what: string,
-    call: (agent: ConsoleAgent) => Promise<{ status: number; location: string | null }>,
-    expected: Record<Role, number | [number, RegExp]>,
-  ) {
-    for (const role of ROLES) {
-      const answer = await call(agents[role])
-      const want = expected[role]
-      const [status, location] = Array.isArray(want) ? want : [want, null]
-      expect({ what, role, status: answer.status }).toEqual({ what, role, status })
-      if (location) expect(answer.location, `${what} as ${role}`).toMatch(location)
-    }
-  }
-
-  it('console pages: anonymous → login, approvals pages by visibility, admin pages for administrators only', async () => {
+  it('console pages: anonymous → login, approvals pages by visibility', async () => {
     const anon = [303, TO_LOGIN] as [number, RegExp]
-    await expectAnswers('GET /', (a) => a.get('/'), {
+    await expectAnswers(agents, 'GET /', (a) => a.get('/'), {
       anonymous: anon,
       requester: [303, /^\/approvals$/],
       other: [303, /^\/approvals$/],
       approver: [303, /^\/approvals$/],
       admin: [303, /^\/approvals$/],
     })
-    await expectAnswers('GET /approvals', (a) => a.get('/approvals'), {
+    await expectAnswers(agents, 'GET /approvals', (a) => a.get('/approvals'), {
       anonymous: anon,
       requester: 200,
       other: 200,
       approver: 200,
       admin: 200,
     })
-    await expectAnswers('GET /approvals/:held', (a) => a.get(`/approvals/${held}`), {
+    await expectAnswers(agents, 'GET /approvals/:held', (a) => a.get(`/approvals/${held}`), {
       anonymous: anon,
       requester: 200,
       other: 404,
       approver: 200,
       admin: 200,
     })
-    await expectAnswers('GET /approvals/999999', (a) => a.get('/approvals/999999'), {
+    await expectAnswers(agents, 'GET /approvals/999999', (a) => a.get('/approvals/999999'), {
       anonymous: anon,
       requester: 404,
       other: 404,
       approver: 404,
       admin: 404,
     })
-    for (const path of [
-      '/connections',
-      '/connections/new',
-      `/connections/${d.demo.connection_id}`,
-      '/audit',
-    ]) {
-      await expectAnswers(`GET ${path}`, (a) => a.get(path), {
-        anonymous: anon,
-        requester: 403,
-        other: 403,
-        approver: 403,
-        admin: 200,
-      })
-    }
-    await expectAnswers('GET /login', (a) => a.get('/login'), {
+    await expectAnswers(agents, 'GET /login', (a) => a.get('/login'), {
       anonymous: 200,
       requester: [303, /^\/approvals$/],
       other: [303, /^\/approvals$/],
@@ -158,14 +116,14 @@ describe('console + API authorization matrix', () => {
   })
 
   it('JSON API reads: 401 anonymous, 404 not visible, can_decide only for approver and administrator', async () => {
-    await expectAnswers('GET /api/approvals', (a) => a.api('GET', '/api/approvals'), {
+    await expectAnswers(agents, 'GET /api/approvals', (a) => a.api('GET', '/api/approvals'), {
       anonymous: 401,
       requester: 200,
       other: 200,
       approver: 200,
       admin: 200,
     })
-    await expectAnswers('GET /api/approvals/:held', (a) => a.api('GET', `/api/approvals/${held}`), {
+    await expectAnswers(agents, 'GET /api/approvals/:held', (a) => a.api('GET', `/api/approvals/${held}`), {
       anonymous: 401,
       requester: 200,
       other: 404,
@@ -274,59 +232,5 @@ describe('console + API authorization matrix', () => {
     // Four approvals ran in Odoo, once each, as the requester; the rejections and `held` did not.
     expect((await sandboxWrites(d.odoo)).applied['account.move.unlink']).toBe(before + 4)
     expect(await existingDrafts(d.demo.client, drafts)).toEqual([drafts[0], drafts[5]])
-  })
-
-  it('connection routes: administrators only; everyone else is refused and nothing changes', async () => {
-    const restrictedKey = d.odoo.user('restricted').api_key
-    const form = {
-      name: 'Restricted helper',
-      odoo_login: 'restricted',
-      odoo_secret: restrictedKey,
-      approval_tools: ['delete_record'],
-      approver_login: '',
-      approval_expiry_hours: '2',
-    }
-    await expectAnswers('POST /connections', (a) => a.post('/connections', form), {
-      anonymous: 401,
-      requester: 403,
-      other: 403,
-      approver: 403,
-      admin: 200,
-    })
-    const listing = (await agents.admin.get('/connections')).text
-    expect(listing.match(/Restricted helper/g)).toHaveLength(1) // only the administrator's attempt created one
-    const id = Number(/href="\/connections\/(\d+)">Restricted helper/.exec(listing)?.[1])
-    expect(id).toBeGreaterThan(d.demo.connection_id)
-
-    const update = { ...form, name: 'Renamed by someone', approval_expiry_hours: '1' }
-    for (const [path, body, adminStatus] of [
-      [`/connections/${id}`, update, 303],
-      [`/connections/${id}/rotate`, {}, 200],
-      [`/connections/${id}/revoke`, {}, 303],
-    ] as const) {
-      await expectAnswers(`POST ${path}`, (a) => a.post(path, body), {
-        anonymous: 401,
-        requester: 403,
-        other: 403,
-        approver: 403,
-        admin: adminStatus,
-      })
-    }
-    const page = (await agents.admin.get(`/connections/${id}`)).text
-    expect(page).toContain('value="Renamed by someone"')
-    expect(page).toContain('badge-revoked')
-  })
-
-  it('log out: needs the CSRF token, then the session is gone', async () => {
-    const agent = new ConsoleAgent(d.server.url)
-    expect((await agent.login('restricted', 'restricted')).status).toBe(303)
-    const forged = await agent.request('POST', '/logout', { form: {} })
-    expect(forged.status).toBe(403)
-    expect((await agent.get('/approvals')).status).toBe(200)
-    const out = await agent.post('/logout')
-    expect([out.status, out.location]).toEqual([303, '/login'])
-    const after = await agent.get('/approvals')
-    expect(after.status).toBe(303)
-    expect(after.location).toMatch(TO_LOGIN)
   })
 })

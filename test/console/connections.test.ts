@@ -176,4 +176,21 @@ describe('connections in the console', () => {
     )
     expect(page).not.toContain('id="write_access" name="write_access" type="checkbox" value="on" checked')
   })
+
+  it('escapes what people typed: a connection name with markup is shown as text', async () => {
+    const name = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
+    const created = await agent.post('/connections', {
+      name,
+      odoo_login: 'restricted',
+      odoo_secret: d.odoo.user('restricted').api_key,
+      approval_expiry_hours: '1',
+    })
+    expect(created.status).toBe(200)
+    const list = (await agent.get('/connections')).text
+    expect(list).toContain(
+      '&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;',
+    )
+    expect(list).not.toContain('<script>alert')
+    expect(list).not.toContain('<img src=x')
+  })
 })
