@@ -43,7 +43,11 @@ ${outcome(r)}
 <section aria-labelledby="request-group" class="group">
   <h2 id="request-group">Request</h2>
   <dl>
-    <dt>connection</dt><dd>${data.connection_name ?? 'connection'} (#${r.connection_id})</dd>
+    <dt>connection</dt><dd>${
+      viewer.actor.is_admin
+        ? html`<a href="/connections/${r.connection_id}">${data.connection_name ?? 'connection'}</a>`
+        : (data.connection_name ?? 'connection')
+    } (#${r.connection_id})</dd>
     <dt>requester</dt><dd>${r.requester_name} (${r.requester_login})</dd>
     <dt>assigned approver</dt><dd>${
       r.approver_login === null
