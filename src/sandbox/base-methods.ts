@@ -81,9 +81,10 @@ export const BASE_METHODS: Record<string, MethodDef> = {
     ],
     run: (env, _ids, a, model) => {
       const ids = search(env, model, a.domain ?? [], searchOptions(a))
-      if (ids.length === 0) return []
+      // `search_fetch` checks the field names even when nothing matches (checked on a real 17).
       const fields = fieldList(a.fields)
       checkFieldNames(env, model, fields ?? [])
+      if (ids.length === 0) return []
       const rows = ids.map((id) => env.state.store.get(model, id)).filter((r) => r !== undefined)
       const load = a.load === undefined ? '_classic_read' : str(a.load)
       return readFormat(env, model, rows, fields, load)

@@ -18,27 +18,19 @@ const IR_MODEL_IDS: Record<string, number> = {
 }
 
 export function seedReference(store: Store): void {
-  insertRow(
-    store,
-    'res.currency',
-    { name: 'EUR', full_name: 'Euro', symbol: '€', position: 'after', rounding: 0.01, active: true },
-    1,
-  )
-  insertRow(
-    store,
-    'res.currency',
-    {
-      name: 'USD',
-      full_name: 'United States dollar',
-      symbol: '$',
-      position: 'before',
-      rounding: 0.01,
-      active: true,
-    },
-    2,
-  )
-  xmlid(store, 'base', 'EUR', 'res.currency', 1)
-  xmlid(store, 'base', 'USD', 'res.currency', 2)
+  // A real 17 demo database runs in USD (id 1); EUR is active here too so multi-currency cases exist.
+  for (const [id, name, fullName, symbol, position] of [
+    [1, 'USD', 'United States dollar', '$', 'before'],
+    [2, 'EUR', 'Euro', '€', 'after'],
+  ] as const) {
+    insertRow(
+      store,
+      'res.currency',
+      { name, full_name: fullName, symbol, position, rounding: 0.01, active: true },
+      id,
+    )
+    xmlid(store, 'base', name, 'res.currency', id)
+  }
   for (const [id, name, code] of [
     [1, 'Belgium', 'BE'],
     [2, 'United States', 'US'],
@@ -124,7 +116,7 @@ export function seedReference(store: Store): void {
   const upsell = insertRow(store, 'mail.activity.type', {
     name: 'Order Upsell',
     icon: 'fa-line-chart',
-    sequence: 30,
+    sequence: 10,
     delay_count: 0,
     category: 'default',
     res_model: 'sale.order',

@@ -8,7 +8,7 @@ import { checkAccessRights, type Operation } from './access-rights.js'
 import { compileDomain, type DomainSource, normalizeDomain } from './domain.js'
 import { NEGATIVE_OPERATORS } from './domain-leaf.js'
 import { type Env, modelDef, sudo } from './env.js'
-import { userError, valueError } from './errors.js'
+import { keyError, userError, valueError } from './errors.js'
 import type { FieldDef, Row } from './fields.js'
 import { isX2many } from './fields.js'
 import { pyRepr } from './py-repr.js'
@@ -207,7 +207,12 @@ export function read(
   fields: readonly string[] | null,
   load: string | null,
 ) {
-  if (ids.length === 0) return []
+  if (ids.length === 0) {
+    // Nothing to fetch, but `_read_format` still looks the names up (checked on a real 17).
+    const unknown = (fields ?? []).find((name) => !fieldDef(env, model, name))
+    if (unknown !== undefined) throw keyError(unknown)
+    return []
+  }
   checkFieldNames(env, model, fields ?? [])
   checkAccessRights(env, model, 'read')
   checkRecordRules(env, model, ids, 'read')

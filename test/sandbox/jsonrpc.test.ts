@@ -258,6 +258,25 @@ describe('methods, models and fields (06-*.txt)', () => {
     expect(typeof bare?.parent_id).toBe('number')
   })
 
+  it('checks field names even when nothing is read (compared with the live Odoo 17)', async () => {
+    expect(
+      await fails(executeKw(sandbox, 'admin', 'res.partner', 'read', [[], ['nosuchfield']])),
+    ).toMatchObject({
+      name: 'builtins.KeyError',
+      message: 'nosuchfield',
+    })
+    expect(
+      await fails(
+        executeKw(sandbox, 'admin', 'res.partner', 'search_read', [[['id', '=', 999999]]], {
+          fields: ['nosuchfield'],
+        }),
+      ),
+    ).toMatchObject({
+      name: 'builtins.ValueError',
+      message: "Invalid field 'nosuchfield' on model 'res.partner'",
+    })
+  })
+
   it('drops missing ids on read but refuses them on write and unlink (07-*.txt)', async () => {
     expect(
       await ok(executeKw(sandbox, 'admin', 'res.partner', 'read', [[999999]], { fields: ['name'] })),
