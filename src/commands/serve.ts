@@ -3,14 +3,31 @@
  * and health at /healthz, /readyz, /metrics; plus the expiry job and the crash-recovery sweep. Stops
  * cleanly on SIGINT/SIGTERM. Several `serve` processes may share one PostgreSQL database.
  */
+import { type AddressInfo, createServer } from 'node:net'
 import { buildApp } from '../app.js'
 import { every } from '../approvals/expire.js'
 import { type Env, readLogLevel, readOdooConfig, readServerConfig, readStoreConfig } from '../config.js'
 import { createLogger } from '../logger.js'
 import { createRuntime } from '../runtime.js'
 
+/** A port the OS says is free right now, for COUNTERSIGN_PORT=0 (tests, demos). */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
 export async function serveCommand(env: Env): Promise<void> {
-  const config = { odoo: readOdooConfig(env), store: readStoreConfig(env), server: readServerConfig(env) }
+  let server = readServerConfig(env)
+  // The default public URL (links in Odoo activities, console snippets) must name the real port.
+  if (server.port === 0)
+    server = readServerConfig({ ...env, COUNTERSIGN_PORT: String(await freePort(server.host)) })
+  const config = { odoo: readOdooConfig(env), store: readStoreConfig(env), server }
   const logger = createLogger({ level: readLogLevel(env) })
   const runtime = await createRuntime(config, logger)
   const recovered = await runtime.approvals.recover()

@@ -3,7 +3,9 @@
  * create or delete each model, and the AccessError Odoo 17 raises when none of the user's groups
  * may (`IrModelAccess.check`, listing the groups that would be allowed). The table comes from
  * the `ir.model.access.csv` files of base, mail, product, sales_team, sale, account and
- * mass_mailing 17.0 for the models the sandbox has. Does not filter records (record-rules.ts).
+ * mass_mailing 17.0 for the models the sandbox has, plus one row of this sandbox database's own
+ * (salesmen in "Sales / Delete Own Quotations" may delete sale orders; stock 17 allows that to
+ * Sales Administrators only). Does not filter records (record-rules.ts).
  */
 import { type Env, modelDef } from './env.js'
 import { accessError } from './errors.js'
@@ -82,6 +84,11 @@ const ACL: Record<string, Record<string, string>> = {
     'account.group_account_user': 'rw',
     'sales_team.group_sale_salesman': 'rwc',
     'sales_team.group_sale_manager': 'rwcu',
+    // A customisation of this sandbox database, not stock Odoo 17: salesmen in this group may delete
+    // sale orders; record rules still limit them to their own, and sale.order's state rule to
+    // quotations and cancelled orders. Marc Demo is a member, so the seed story (his AI deletes 12
+    // quotations once approved) can run as him. docs/decisions.md explains why.
+    'countersign_sandbox.group_sale_quotation_delete': 'u',
   },
   'sale.order.line': {
     'base.group_portal': 'r',

@@ -104,6 +104,8 @@ export const DEMO_GROUPS = [
   'base.group_partner_manager',
   'base.group_allow_export',
   'sales_team.group_sale_salesman',
+  // This sandbox's one deviation from a stock demo database (access-rights.ts, docs/decisions.md).
+  'countersign_sandbox.group_sale_quotation_delete',
   'account.group_account_invoice',
   'mass_mailing.group_mass_mailing_user',
 ]

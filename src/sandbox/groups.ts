@@ -67,6 +67,13 @@ export const GROUPS: readonly GroupInfo[] = [
     category: 'Technical',
     implied: [],
   },
+  // Not in Odoo: this sandbox database's own group (see the module header of access-rights.ts).
+  {
+    xmlid: 'countersign_sandbox.group_sale_quotation_delete',
+    name: 'Delete Own Quotations',
+    category: 'Sales',
+    implied: ['sales_team.group_sale_salesman'],
+  },
   {
     id: 21,
     xmlid: 'sales_team.group_sale_salesman',

@@ -1,0 +1,141 @@
+/**
+ * The command line as an operator meets it: configuration errors stop start-up with exit code 1 and
+ * one line naming the variable; bad input to `connection` commands is refused with one clear line and
+ * creates nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type SandboxOdoo, startSandboxOdoo } from '../../src/sandbox/index.js'
+import { Cleanups, countersignEnv, runCli, tempSqlite } from '../helpers/countersign.js'
+
+const cleanups = new Cleanups()
+afterAll(() => cleanups.run())
+
+describe('configuration errors', () => {
+  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }
+
+  it('serve without ODOO_URL exits 1 with one line naming ODOO_URL', async () => {
+    const result = await runCli(['serve'], {
+      ...base,
+      ODOO_DB: 'x',
+      COUNTERSIGN_DATABASE: tempSqlite().database,
+    })
+    expect(result.code).toBe(1)
+    const lines = result.stderr.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/^countersign: ODOO_URL is not set: /)
+  })
+
+  it.each([
+    ['ODOO_URL', 'not a url', /ODOO_URL="not a url" is invalid/],
+    ['COUNTERSIGN_PORT', '99999', /COUNTERSIGN_PORT="99999" is invalid/],
+    ['ODOO_PROTOCOL', 'xmlrpc', /ODOO_PROTOCOL="xmlrpc" is invalid: use jsonrpc/],
+    ['COUNTERSIGN_DATABASE', 'mysql://x', /COUNTERSIGN_DATABASE="mysql:\/\/x" is invalid/],
+    ['COUNTERSIGN_EXPIRY_INTERVAL_MINUTES', '-5', /COUNTERSIGN_EXPIRY_INTERVAL_MINUTES="-5" is invalid/],
+  ])('serve with an invalid %s names it and the fix', async (name, value, message) => {
+    const env = {
+      ...base,
+      ODOO_URL: 'http://127.0.0.1:1',
+      ODOO_DB: 'x',
+      COUNTERSIGN_DATABASE: tempSqlite().database,
+      [name]: value,
+    }
+    const result = await runCli(['serve'], env)
+    expect(result.code).toBe(1)
+    expect(result.stderr.trim()).toMatch(message)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+  })
+
+  it('refuses PostgreSQL without COUNTERSIGN_SECRET and never echoes a secret', async () => {
+    const result = await runCli(['migrate'], {
+      ...base,
+      COUNTERSIGN_DATABASE: 'postgres://postgres@127.0.0.1:5432/postgres',
+    })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/COUNTERSIGN_SECRET is not set: it is required with PostgreSQL/)
+    const short = await runCli(['migrate'], {
+      ...base,
+      COUNTERSIGN_DATABASE: tempSqlite().database,
+      COUNTERSIGN_SECRET: 'hunter2',
+    })
+    expect(short.code).toBe(1)
+    expect(short.stderr).toContain('COUNTERSIGN_SECRET="…" is invalid')
+    expect(short.stderr).not.toContain('hunter2')
+  })
+
+  it('prints help for every command', async () => {
+    for (const args of [
+      ['--help'],
+      ['connection', 'create', '--help'],
+      ['approvals', '--help'],
+      ['serve', '--help'],
+    ]) {
+      const result = await runCli(args, base)
+      expect(result.code).toBe(0)
+      expect(result.stdout).toContain('Usage: countersign')
+    }
+  })
+})
+
+describe('connection commands refuse bad input and create nothing', () => {
+  let sandbox: SandboxOdoo
+  let env: Record<string, string>
+
+  beforeAll(async () => {
+    sandbox = await startSandboxOdoo()
+    cleanups.push(() => sandbox.close())
+    env = countersignEnv(sandbox, tempSqlite())
+  })
+
+  async function count(): Promise<number> {
+    const listed = await runCli(['connection', 'list', '--json'], env)
+    return (JSON.parse(listed.stdout) as unknown[]).length
+  }
+
+  it.each([
+    [['--user', 'demo', '--odoo-api-key', 'wrong-key'], /Odoo refused the login 'demo'/],
+    [['--user', 'demo', '--approver', 'nobody-here'], /unknown Odoo login 'nobody-here' for the approver/],
+    [['--user', 'demo', '--approval-tools', 'delete_everything'], /approval_tools\[0\]: Invalid option/],
+    [['--user', 'demo', '--expiry-hours', '-1'], /approval_expiry_hours: must be a positive number of hours/],
+    [['--user', 'demo', '--expiry-hours', 'soon'], /--expiry-hours must be a number of hours, got 'soon'/],
+  ])('create %j fails with one clear line', async (args, message) => {
+    const key = args.includes('--odoo-api-key') ? [] : ['--odoo-api-key', sandbox.user('demo').api_key]
+    const result = await runCli(['connection', 'create', '--name', 'x', ...key, ...args], env)
+    expect(result.code).toBe(1)
+    expect(result.stderr.trim()).toMatch(message)
+    expect(await count()).toBe(0)
+  })
+
+  it('creates with decimal expiry hours, updates, rotates and revokes', async () => {
+    const created = await runCli(
+      [
+        'connection',
+        'create',
+        '--name',
+        'ok',
+        '--user',
+        'demo',
+        '--odoo-api-key',
+        sandbox.user('demo').api_key,
+        '--expiry-hours',
+        '1.5',
+        '--json',
+      ],
+      env,
+    )
+    expect(created.code).toBe(0)
+    const connection = JSON.parse(created.stdout)
+    expect(connection.approval_expiry_hours).toBe(1.5)
+    expect(connection.token).toMatch(/^csk_[A-Za-z0-9_-]{43}$/)
+    const updated = await runCli(
+      ['connection', 'update', String(connection.connection_id), '--approver', 'admin', '--json'],
+      env,
+    )
+    expect(JSON.parse(updated.stdout).approver_login).toBe('admin')
+    const rotated = await runCli(['connection', 'rotate', String(connection.connection_id), '--json'], env)
+    expect(JSON.parse(rotated.stdout).token).not.toBe(connection.token)
+    expect((await runCli(['connection', 'revoke', String(connection.connection_id)], env)).code).toBe(0)
+    const again = await runCli(['connection', 'revoke', String(connection.connection_id)], env)
+    expect(again.code).toBe(1)
+    expect(again.stderr).toContain('already revoked')
+  })
+})
