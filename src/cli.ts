@@ -40,6 +40,13 @@ program
   .action(() => run(async () => (await import('./commands/serve.js')).serveCommand(process.env)))
 
 program
+  .command('demo')
+  .description(
+    'try Countersign with nothing to set up: the sandbox Odoo, the server and two demo connections',
+  )
+  .action(() => run(async () => (await import('./commands/demo.js')).demoCommand(process.env)))
+
+program
   .command('sandbox')
   .description(
     'run the simulated Odoo (demo data, users admin/demo/restricted) for trying Countersign and for tests',

@@ -2,16 +2,17 @@
  * `countersign serve`: one HTTP process serving MCP at /mcp, the console at /, the JSON API at /api
  * and health at /healthz, /readyz, /metrics; plus the expiry job and the crash-recovery sweep. Stops
  * cleanly on SIGINT/SIGTERM. Several `serve` processes may share one PostgreSQL database.
+ * `startCountersign` is the same server without the signal handling, for `countersign demo`.
  */
 import { type AddressInfo, createServer } from 'node:net'
 import { buildApp } from '../app.js'
 import { every } from '../approvals/expire.js'
 import { type Env, readLogLevel, readOdooConfig, readServerConfig, readStoreConfig } from '../config.js'
-import { createLogger } from '../logger.js'
-import { createRuntime } from '../runtime.js'
+import { createLogger, type Logger } from '../logger.js'
+import { createRuntime, type Runtime } from '../runtime.js'
 
 /** A port the OS says is free right now, for COUNTERSIGN_PORT=0 (tests, demos). */
-function freePort(host: string): Promise<number> {
+export function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer()
     probe.once('error', reject)
@@ -22,20 +23,26 @@ function freePort(host: string): Promise<number> {
   })
 }
 
-export async function serveCommand(env: Env): Promise<void> {
+export interface RunningCountersign {
+  url: string
+  public_url: string
+  runtime: Runtime
+  stop(): Promise<void>
+}
+
+export async function startCountersign(env: Env, logger: Logger): Promise<RunningCountersign> {
   let server = readServerConfig(env)
   // The default public URL (links in Odoo activities, console snippets) must name the real port.
   if (server.port === 0)
     server = readServerConfig({ ...env, COUNTERSIGN_PORT: String(await freePort(server.host)) })
   const config = { odoo: readOdooConfig(env), store: readStoreConfig(env), server }
-  const logger = createLogger({ level: readLogLevel(env) })
   const runtime = await createRuntime(config, logger)
   const recovered = await runtime.approvals.recover()
   if (recovered.lost.length > 0)
     logger.warn({ request_ids: recovered.lost }, 'executions interrupted by a crash: outcome unknown')
 
   const app = await buildApp(runtime)
-  const address = await app.listen({ host: config.server.host, port: config.server.port })
+  const url = await app.listen({ host: config.server.host, port: config.server.port })
   const onError = (error: unknown) => logger.error({ err: error }, 'background job failed')
   const stopExpiry = every(
     config.server.expiry_interval_minutes * 60_000,
@@ -47,21 +54,32 @@ export async function serveCommand(env: Env): Promise<void> {
     () => runtime.approvals.recover(),
     onError,
   )
-  logger.info(
-    { url: address, public_url: config.server.public_url, odoo: config.odoo.url },
-    'countersign is serving',
-  )
+  logger.info({ url, public_url: config.server.public_url, odoo: config.odoo.url }, 'countersign is serving')
 
-  let stopping = false
-  const stop = async (signal: string) => {
-    if (stopping) return
-    stopping = true
-    logger.info({ signal }, 'stopping')
-    stopExpiry()
-    stopRecovery()
-    await app.close()
-    await runtime.close()
+  let stopped: Promise<void> | null = null
+  return {
+    url,
+    public_url: config.server.public_url,
+    runtime,
+    stop() {
+      stopped ??= (async () => {
+        stopExpiry()
+        stopRecovery()
+        await app.close()
+        await runtime.close()
+      })()
+      return stopped
+    },
   }
-  process.once('SIGINT', () => void stop('SIGINT'))
-  process.once('SIGTERM', () => void stop('SIGTERM'))
+}
+
+export async function serveCommand(env: Env): Promise<void> {
+  const logger = createLogger({ level: readLogLevel(env) })
+  const running = await startCountersign(env, logger)
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'stopping')
+    void running.stop()
+  }
+  process.once('SIGINT', () => stop('SIGINT'))
+  process.once('SIGTERM', () => stop('SIGTERM'))
 }

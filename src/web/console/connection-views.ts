@@ -4,9 +4,10 @@
  * expiry), revoke and rotate, and the page that shows a new token once with client snippets.
  * Never renders the Odoo secret or a token hash. Renders only; routes call connections/manage.ts.
  */
+
+import { clientSnippets } from '../../connections/client-snippets.js'
 import type { Connection } from '../../store/connections.js'
 import { ODOO_TOOL_NAMES } from '../../tools/catalog.js'
-import { clientSnippets } from './client-snippets.js'
 import { type Html, html } from './html.js'
 import { banner, hidden, page, type Viewer, when } from './layout.js'
 
