@@ -7,7 +7,7 @@
  */
 import { fingerprint } from '../domain/canonical-json.js'
 import { expiresAt } from '../domain/decide.js'
-import { pendingMessage } from '../domain/status-message.js'
+import { pendingMessage, reviewer } from '../domain/status-message.js'
 import { summarize } from '../domain/summary.js'
 import type { Principal } from '../mcp/principal.js'
 import { getApprovalRequest, insertApprovalRequest } from '../store/approval-requests.js'
@@ -77,25 +77,36 @@ export async function fileRequest(
     status: 'pending_approval',
     request_id: filed.request_id,
     summary,
-    approver: approver?.name ?? 'any MCP administrator',
+    approver: reviewer(filed),
     expires_at: filed.expires_at.toISOString(),
     message: pendingMessage(filed),
   }
   return { structured, headline: `Awaiting approval (request ${filed.request_id}): ${summary}` }
 }
 
-/** The approver — or, when none is assigned, every administrator except the requester. */
+/**
+ * The approver — or every administrator except the requester when no approver is assigned, or when
+ * the assigned approver is the requester: they may not decide (domain/who-may-decide.ts), so only
+ * another administrator can, and without a word to them the request would wait unseen until it expires.
+ */
 async function notifyFiled(deps: ApprovalsDeps, request_id: number): Promise<void> {
   const request = await getApprovalRequest(deps.db, request_id)
   if (!request) return
-  let recipients = request.approver_uid
-    ? [{ uid: request.approver_uid, login: request.approver_login ?? '', name: request.approver_name ?? '' }]
-    : await deps.admins.listAdmins().catch((error: unknown) => {
-        deps.logger.warn({ err: error }, 'could not list the MCP administrators to notify')
-        return []
-      })
-  // The requester cannot decide, so telling them to is noise (an approver set to the owner).
-  recipients = recipients.filter((p) => p.uid !== request.requester_uid)
+  const approverMayDecide = request.approver_uid !== null && request.approver_uid !== request.requester_uid
+  const recipients = (
+    approverMayDecide
+      ? [
+          {
+            uid: request.approver_uid as number,
+            login: request.approver_login ?? '',
+            name: request.approver_name ?? '',
+          },
+        ]
+      : await deps.admins.listAdmins().catch((error: unknown) => {
+          deps.logger.warn({ err: error }, 'could not list the MCP administrators to notify')
+          return []
+        })
+  ).filter((p) => p.uid !== request.requester_uid)
   const ids = await deps.notifier.requestFiled(request, recipients, requestLink(deps.public_url, request_id))
   if (ids.length > 0) await setActivityIds(deps.db, request_id, ids)
 }

@@ -6,21 +6,36 @@
  */
 import { type ApprovalRequest, OUTCOME_UNKNOWN } from './approval-request.js'
 
-type Described = Pick<
-  ApprovalRequest,
-  | 'request_id'
-  | 'tool'
-  | 'status'
-  | 'execution_status'
-  | 'approver_name'
-  | 'decided_by_name'
-  | 'approver_note'
-  | 'error'
-  | 'expires_at'
->
+type Reviewed = Pick<ApprovalRequest, 'approver_uid' | 'approver_name' | 'requester_uid' | 'requester_name'>
 
-function who(request: Pick<ApprovalRequest, 'approver_name'>): string {
-  return request.approver_name ?? 'an MCP administrator'
+type Described = Reviewed &
+  Pick<
+    ApprovalRequest,
+    | 'request_id'
+    | 'tool'
+    | 'status'
+    | 'execution_status'
+    | 'decided_by_name'
+    | 'approver_note'
+    | 'error'
+    | 'expires_at'
+  >
+
+/**
+ * Who can actually decide, as the `approver` of `pending_approval` and in the messages: the assigned
+ * approver; an administrator when none is assigned; and when the assigned approver filed the request
+ * themselves (their own connection names them), an administrator other than them — the requester
+ * may never decide (who-may-decide.ts), so naming them would send the user to a refusal.
+ */
+export function reviewer(request: Reviewed, article: 'any' | 'an' = 'any'): string {
+  if (request.approver_uid === null) return `${article} MCP administrator`
+  if (request.approver_uid === request.requester_uid)
+    return `${article} MCP administrator other than ${request.requester_name}`
+  return request.approver_name ?? 'the assigned approver'
+}
+
+function who(request: Reviewed): string {
+  return reviewer(request, 'an')
 }
 
 /** Ends a quoted message with exactly one full stop. */
@@ -34,7 +49,7 @@ function note(request: Pick<ApprovalRequest, 'approver_note'>): string {
 }
 
 export function pendingMessage(
-  request: Pick<ApprovalRequest, 'request_id' | 'tool' | 'approver_name' | 'expires_at'>,
+  request: Reviewed & Pick<ApprovalRequest, 'request_id' | 'tool' | 'expires_at'>,
 ): string {
   return (
     `This action is awaiting human approval by ${who(request)} (until ${request.expires_at.toISOString()}). ` +

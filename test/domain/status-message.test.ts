@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { OUTCOME_UNKNOWN } from '../../src/domain/approval-request.js'
-import { pendingMessage, statusMessage } from '../../src/domain/status-message.js'
+import { pendingMessage, reviewer, statusMessage } from '../../src/domain/status-message.js'
 
 const request = {
   request_id: 42,
   tool: 'batch_delete',
   status: 'pending' as const,
   execution_status: 'pending' as const,
-  approver_name: 'Mitchell Admin',
+  requester_uid: 6,
+  requester_name: 'Marc Demo',
+  approver_uid: 2 as number | null,
+  approver_name: 'Mitchell Admin' as string | null,
   decided_by_name: null,
   approver_note: null,
   error: null,
@@ -20,7 +23,22 @@ describe('status messages for the AI', () => {
     expect(text).toContain('awaiting human approval by Mitchell Admin')
     expect(text).toContain('call check_approval_status with request_id 42')
     expect(text).toContain('Do not call batch_delete again.')
-    expect(pendingMessage({ ...request, approver_name: null })).toContain('by an MCP administrator')
+    expect(pendingMessage({ ...request, approver_uid: null, approver_name: null })).toContain(
+      'by an MCP administrator (until',
+    )
+  })
+
+  it('never names the requester as the one to approve, even when they are the assigned approver', () => {
+    const own = { ...request, requester_uid: 2, requester_name: 'Mitchell Admin' }
+    expect(reviewer(own)).toBe('any MCP administrator other than Mitchell Admin')
+    expect(pendingMessage(own)).toContain(
+      'awaiting human approval by an MCP administrator other than Mitchell Admin',
+    )
+    expect(statusMessage(own)).toContain(
+      'awaiting approval by an MCP administrator other than Mitchell Admin',
+    )
+    expect(reviewer(request)).toBe('Mitchell Admin')
+    expect(reviewer({ ...request, approver_uid: null, approver_name: null })).toBe('any MCP administrator')
   })
 
   it('says to surface the cached result and never re-run after success', () => {
