@@ -1,7 +1,8 @@
 /**
  * `countersign stdio --token <token>`: MCP over stdin/stdout for a local client, with the same store,
- * policy and approvals as `serve`. The token is checked at start and again on every request, so
- * revoking or rotating it takes effect while the process runs. Logs go to stderr only.
+ * policy and approvals as `serve`. The token is checked at start and the connection is looked up
+ * again on every tools/list and tools/call, so revoking or rotating it, or changing its policy,
+ * takes effect while the process runs. Logs go to stderr only.
  */
 import { serveStdio } from '@modelcontextprotocol/server/stdio'
 import { type Env, readLogLevel, readOdooConfig, readServerConfig, readStoreConfig } from '../config.js'
@@ -23,11 +24,12 @@ export async function stdioCommand(env: Env, token: string): Promise<void> {
   }
   const handle = serveStdio(() =>
     createMcpServer(runtime.mcp, principal, {
-      async beforeCall() {
+      // Looked up again on every request, as HTTP does: the policy an administrator changes while
+      // this process runs applies at once, and a revoked or rotated token stops working.
+      async refresh() {
         const current = await resolvePrincipal(deps, token)
-        if (!current) return false
-        await touchConnection(runtime.store.db, current.connection_id, runtime.clock())
-        return true
+        if (current) await touchConnection(runtime.store.db, current.connection_id, runtime.clock())
+        return current
       },
     }),
   )

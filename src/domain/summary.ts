@@ -161,7 +161,9 @@ export function singularNoun(model: string, label: string | null, records: Recor
     }
     return 'journal entry'
   }
-  const fixed = MODEL_NOUNS[model]
+  // Own entries only: "constructor" is a valid model name, and MODEL_NOUNS.constructor is a function
+  // (minimal fix from the MCP property test, test/mcp/arguments.property.test.ts).
+  const fixed = Object.hasOwn(MODEL_NOUNS, model) ? MODEL_NOUNS[model] : undefined
   if (fixed) return fixed
   return label ? label.toLowerCase() : 'record'
 }

@@ -8,7 +8,7 @@
 
 import { type NodeIncomingMessageLike, toNodeHandler } from '@modelcontextprotocol/node'
 import { createMcpHandler } from '@modelcontextprotocol/server'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance } from 'fastify'
 import type { Runtime } from '../runtime.js'
 import { touchConnection } from '../store/connections.js'
 import { type Principal, resolvePrincipal } from './principal.js'
@@ -41,6 +41,22 @@ export async function mcpRoutes(app: FastifyInstance, options: { runtime: Runtim
     onerror: (error) => runtime.logger.error({ err: error }, 'mcp handler failed'),
   })
 
+  // Fastify refuses some bodies before the handler runs: not JSON, too large, a `__proto__` or
+  // `constructor.prototype` key (its prototype-poisoning guard, kept on purpose). MCP clients read
+  // JSON-RPC, so those refusals keep their HTTP status but say it the JSON-RPC way, as the SDK does
+  // for the bodies it refuses itself; anything else is our fault, logged, and told without details.
+  app.setErrorHandler(function mcpErrors(error: FastifyError, _request, reply) {
+    const status = Math.min(error.statusCode && error.statusCode >= 400 ? error.statusCode : 500, 500)
+    if (status >= 500) runtime.logger.error({ err: error }, 'mcp route failed')
+    const [code, message] =
+      status >= 500
+        ? [-32603, 'Internal error']
+        : status === 400
+          ? [-32700, `Parse error: ${error.message}`]
+          : [-32600, `Invalid request: ${error.message}`]
+    return reply.code(status).send({ jsonrpc: '2.0', id: null, error: { code, message } })
+  })
+
   app.route({
     method: ['GET', 'POST', 'DELETE'],
     url: '/mcp',
@@ -54,11 +70,21 @@ export async function mcpRoutes(app: FastifyInstance, options: { runtime: Runtim
           )
         : null
       if (!principal) {
+        // Never any part of what was sent: it may be a real token of this or another system.
+        runtime.logger.debug(
+          { reason: token ? 'unknown or revoked token' : 'no bearer token', method: request.method },
+          'mcp request refused',
+        )
+        // RFC 6750: a request without a token gets the bare challenge; a bad token gets invalid_token.
+        // The header must stay ASCII: Node refuses to send anything else (ERR_INVALID_CHAR) and
+        // Fastify then answers without any challenge at all.
         return reply
           .code(401)
           .header(
             'WWW-Authenticate',
-            `Bearer realm="countersign", error="invalid_token", error_description="${token ? 'unknown or revoked connection token' : 'a connection token (csk_…) is required'}"`,
+            token
+              ? 'Bearer realm="countersign", error="invalid_token", error_description="unknown or revoked connection token"'
+              : 'Bearer realm="countersign"',
           )
           .send({
             error: 'unauthorized',

@@ -3,8 +3,9 @@
  * connection's policy makes available; tools/call validates the arguments, sends a gated call to the
  * approval gate instead of running it, runs the others with the connection owner's Odoo session,
  * and audits every call. Uses the SDK's low-level Server so validation errors can name the field
- * and every call (even an invalid one) reaches the audit log. Does not authenticate: the principal
- * comes from mcp/principal.ts.
+ * and every call (even an invalid one, or one naming a tool it does not have) reaches the audit
+ * log. Does not authenticate: the principal comes from mcp/principal.ts (over stdio, looked up
+ * again before each request through `refresh`).
  */
 import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server'
 import { z } from 'zod'
@@ -13,6 +14,7 @@ import type { Logger } from '../logger.js'
 import type { NewAuditEntry } from '../store/audit-log.js'
 import { ODOO_TOOLS } from '../tools/catalog.js'
 import type { Tool, ToolContext, ToolOutput } from '../tools/tool.js'
+import { portableSchema } from './portable-schema.js'
 import type { Principal } from './principal.js'
 import {
   internalErrorResult,
@@ -79,7 +81,7 @@ function listing(tool: Tool | ServiceTool): Listed {
       name: tool.name,
       title: tool.title,
       description: tool.description,
-      inputSchema: { ...inputSchema, type: 'object' },
+      inputSchema: { ...portableSchema(inputSchema), type: 'object' },
       annotations,
     }
     listingCache.set(tool, listed)
@@ -94,9 +96,17 @@ export function availableOdooTools(principal: Principal): Tool[] {
 }
 
 export interface McpServerOptions {
-  /** Checked before each call (stdio: the token may be revoked while the process runs). */
-  beforeCall?: () => Promise<boolean>
+  /**
+   * The principal as it is now, looked up again before every request, or null once its token no
+   * longer resolves. For stdio, where one process serves one client for hours: a revocation, a
+   * rotation or a policy change made meanwhile applies from the next request on. Over HTTP every
+   * request already resolves its principal afresh, so this is left out.
+   */
+  refresh?: () => Promise<Principal | null>
 }
+
+/** Longest tool name kept in the audit log for a call to a tool that does not exist. */
+const UNKNOWN_TOOL_NAME_MAX = 200
 
 export function createMcpServer(
   mcp: McpContext,
@@ -113,45 +123,75 @@ export function createMcpServer(
         'Tell the user, and call check_approval_status later; never call the same tool again for it.',
     },
   )
-  const odooTools = availableOdooTools(principal)
   const serviceTools = mcp.gate.tools
-
-  server.setRequestHandler('tools/list', () => ({ tools: [...odooTools, ...serviceTools].map(listing) }))
-
-  server.setRequestHandler('tools/call', async (request) => {
-    if (options.beforeCall && !(await options.beforeCall())) {
+  const current = async (): Promise<Principal> => {
+    if (!options.refresh) return principal
+    const fresh = await options.refresh()
+    if (!fresh)
       throw new ProtocolError(
         ProtocolErrorCode.InvalidRequest,
         'This connection token has been revoked or rotated.',
       )
-    }
+    return fresh
+  }
+
+  server.setRequestHandler('tools/list', async () => ({
+    tools: [...availableOdooTools(await current()), ...serviceTools].map(listing),
+  }))
+
+  server.setRequestHandler('tools/call', async (request) => {
+    const principal = await current()
     const name = request.params.name
     const started = performance.now()
-    const odooTool = odooTools.find((t) => t.name === name)
+    const odooTool = availableOdooTools(principal).find((t) => t.name === name)
     const serviceTool = odooTool ? undefined : serviceTools.find((t) => t.name === name)
     const tool = odooTool ?? serviceTool
-    // A tool the policy hides is answered exactly like one that does not exist.
-    if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`)
 
-    const audit = (outcome: string, extra: Partial<NewAuditEntry> = {}) =>
-      mcp
-        .audit({
-          at: mcp.clock(),
-          event: 'tool_call',
+    const audit = (outcome: string, extra: Partial<NewAuditEntry> = {}) => {
+      const entry: NewAuditEntry = {
+        at: mcp.clock(),
+        event: 'tool_call',
+        outcome,
+        connection_id: principal.connection_id,
+        actor_uid: principal.odoo.uid,
+        actor_login: principal.odoo.login,
+        tool: name.slice(0, UNKNOWN_TOOL_NAME_MAX),
+        duration_ms: performance.now() - started,
+        ...extra,
+      }
+      // The facts of the audit row, never its payload: arguments may hold personal data.
+      mcp.logger.debug(
+        {
+          connection_id: entry.connection_id,
+          login: entry.actor_login,
+          tool: entry.tool,
+          model: entry.model ?? null,
           outcome,
-          connection_id: principal.connection_id,
-          actor_uid: principal.odoo.uid,
-          actor_login: principal.odoo.login,
-          tool: name,
-          duration_ms: performance.now() - started,
-          ...extra,
-        })
+          duration_ms: Math.round(entry.duration_ms ?? 0),
+        },
+        'tool call',
+      )
+      return mcp
+        .audit(entry)
         .catch((error: unknown) => mcp.logger.error({ err: error, tool: name }, 'audit write failed'))
+    }
 
-    const parsed = tool.input.safeParse(request.params.arguments ?? {})
+    // A tool the policy hides is answered exactly like one that does not exist; both are audited,
+    // since an AI reaching for a tool its connection does not have is worth an administrator's look.
+    if (!tool) {
+      await audit('unknown_tool', { error: `Tool ${name} not found` })
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`)
+    }
+
+    const raw = request.params.arguments ?? {}
+    const parsed = tool.input.safeParse(raw)
     if (!parsed.success) {
-      await audit('invalid_arguments', { error: parsed.error.issues.map((i) => i.message).join('; ') })
-      return invalidArgumentsResult(name, parsed.error)
+      const result = invalidArgumentsResult(name, parsed.error)
+      await audit('invalid_arguments', {
+        error: result.content[0]?.text ?? null,
+        ...(mcp.audit_payloads && { payload: { arguments: raw } }),
+      })
+      return result
     }
     const args = parsed.data
     const model = odooTool ? odooTool.model(args) : null

@@ -90,11 +90,58 @@ export function toolErrorResult(
 
 /** Invalid arguments: every problem named by its field path, e.g. "ids[2]: Too small…". */
 export function invalidArgumentsResult(tool: string, error: z.ZodError): ToolErrorResult {
-  const problems = error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? z.core.toDotPath(issue.path) : 'arguments'
-    return `${path}: ${issue.message}`
+  const problems = flattenIssues(error.issues, []).map(({ path, message }) => {
+    return `${path.length > 0 ? z.core.toDotPath(path) : 'arguments'}: ${message}`
   })
   return errorResult(`Invalid arguments for ${tool} (nothing was done): ${problems.join('; ')}`)
+}
+
+type Issue = z.core.$ZodIssue
+type Path = PropertyKey[]
+
+/** A union branch that refused the value as a whole (wrong type or not an allowed value). */
+function rejectedOutright(branch: readonly Issue[]): boolean {
+  return branch.every(
+    (issue) =>
+      issue.path.length === 0 &&
+      (issue.code === 'invalid_type' ||
+        issue.code === 'invalid_value' ||
+        (issue.code === 'invalid_union' && issue.errors.every(rejectedOutright))),
+  )
+}
+
+/** What a branch rejected outright wanted, e.g. `array` or `one of "&", "|", "!"`. */
+function expectations(branch: readonly Issue[]): string[] {
+  return branch.flatMap((issue) => {
+    if (issue.code === 'invalid_type') return [issue.expected === 'tuple' ? 'array' : issue.expected]
+    if (issue.code === 'invalid_value')
+      return [`one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`]
+    if (issue.code === 'invalid_union') return issue.errors.flatMap(expectations)
+    return [issue.message]
+  })
+}
+
+/**
+ * Zod reports a value no union branch accepts as "Invalid input" at the union, which tells the
+ * model nothing (a domain term with the operator "==" came back as "domain[0]: Invalid input").
+ * When exactly one branch got past the value's type, its own issues are the real problems, at their
+ * deeper paths ("domain[0][1]: Invalid option: expected one of …"); when none did, the message
+ * lists what the branches expected.
+ */
+function flattenIssues(issues: readonly Issue[], prefix: Path): Array<{ path: Path; message: string }> {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path]
+    if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [{ path, message: issue.message }]
+    const meant = issue.errors.filter((branch) => !rejectedOutright(branch))
+    if (meant.length === 1) return flattenIssues(meant[0] as Issue[], path)
+    if (meant.length === 0) {
+      const wanted = [...new Set(issue.errors.flatMap(expectations))]
+      const received = /received (\w+)/.exec(JSON.stringify(issue.errors))?.[1]
+      const list = wanted.length > 1 ? `${wanted.slice(0, -1).join(', ')} or ${wanted.at(-1)}` : wanted[0]
+      return [{ path, message: `Invalid input: expected ${list}${received ? `, received ${received}` : ''}` }]
+    }
+    return [{ path, message: issue.message }]
+  })
 }
 
 /** Errors whose message is meant for the AI: Odoo's answers and Countersign's own refusals. */

@@ -7,6 +7,7 @@
 import type { ModelFact, RecordFact, RecordsFacts } from '../domain/summary.js'
 import { isOdooError } from '../odoo/errors.js'
 import type { OdooSession } from '../odoo/types.js'
+import { ownEntry } from './tool.js'
 
 /** Fields read for the summary beyond display_name, on models whose fields we know. */
 const DETAIL_FIELDS: Record<string, string[]> = {
@@ -41,7 +42,10 @@ async function readRecords(
     // search_read rather than read: missing ids and ids hidden by record rules are left out
     // instead of failing the whole read, so the summary can say which ones they are.
     const rows = await odoo.call<Array<Record<string, unknown>>>(model, 'search_read', {
-      kwargs: { domain: [['id', 'in', ids]], fields: ['display_name', ...(DETAIL_FIELDS[model] ?? [])] },
+      kwargs: {
+        domain: [['id', 'in', ids]],
+        fields: ['display_name', ...(ownEntry(DETAIL_FIELDS, model) ?? [])],
+      },
       context: { active_test: false },
     })
     const byId = new Map(rows.map((row) => [row.id as number, toFact(row)]))

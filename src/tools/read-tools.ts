@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { domain, fieldList, modelName, recordId } from './schemas.js'
-import { defineTool, READ, ToolError } from './tool.js'
+import { defineTool, ownEntry, READ, ToolError } from './tool.js'
 
 /** Compact default columns, so an unqualified search_read does not return every field of a model. */
 export const DEFAULT_FIELDS: Record<string, string[]> = {
@@ -27,7 +27,7 @@ export const DEFAULT_FIELDS: Record<string, string[]> = {
 }
 
 export function defaultFields(model: string): string[] {
-  return DEFAULT_FIELDS[model] ?? ['display_name']
+  return ownEntry(DEFAULT_FIELDS, model) ?? ['display_name']
 }
 
 export const listModels = defineTool({

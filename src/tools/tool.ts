@@ -57,6 +57,15 @@ export function defineTool<Schema extends z.ZodType>(tool: Tool<Schema>): Tool<S
 }
 
 /**
+ * `table[key]` for the table's own entries only. Model names come from the AI, and "constructor" is
+ * a valid one: a plain lookup would return Object.prototype.constructor (found by the property test
+ * in test/mcp/arguments.property.test.ts, which then crashed on it).
+ */
+export function ownEntry<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined
+}
+
+/**
  * A refusal decided by Countersign itself (not by Odoo), e.g. a transition the record does not
  * offer now. Reaches the AI as a tool error with this message; nothing was sent to Odoo.
  */

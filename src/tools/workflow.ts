@@ -8,7 +8,7 @@ import { z } from 'zod'
 import type { OdooSession } from '../odoo/types.js'
 import { recordsFacts } from './facts.js'
 import { modelName, recordId, recordIds } from './schemas.js'
-import { defineTool, READ, ToolError } from './tool.js'
+import { defineTool, ownEntry, READ, ToolError } from './tool.js'
 
 export interface Transition {
   method: string
@@ -68,8 +68,13 @@ async function readStates(odoo: OdooSession, model: string, ids: number[]): Prom
   return odoo.call<StateRow[]>(model, 'read', { ids, kwargs: { fields: ['display_name', 'state'] } })
 }
 
+/** The transitions Countersign knows for a model; none for a model it does not know. */
+export function transitionsOf(model: string): Transition[] {
+  return ownEntry(TRANSITIONS, model) ?? []
+}
+
 export function offered(model: string, state: string | false): Transition[] {
-  return (TRANSITIONS[model] ?? []).filter((t) => state !== false && t.from.includes(state))
+  return transitionsOf(model).filter((t) => state !== false && t.from.includes(state))
 }
 
 export const getWorkflowState = defineTool({
@@ -84,7 +89,7 @@ export const getWorkflowState = defineTool({
   writes: false,
   model: (args) => args.model,
   async run({ odoo }, args) {
-    if (!TRANSITIONS[args.model]) {
+    if (!ownEntry(TRANSITIONS, args.model)) {
       throw new ToolError(
         `Countersign knows the workflows of ${Object.keys(TRANSITIONS).join(' and ')} only; for ${args.model}, read its state field with get_record and use execute_method.`,
       )
@@ -128,7 +133,7 @@ export const transitionState = defineTool({
   model: (args) => args.model,
   async run({ odoo }, args) {
     const transition = await checkTransition(odoo, args.model, args.ids, args.transition)
-    const context = TRANSITION_CONTEXT[`${args.model}.${transition.method}`]
+    const context = ownEntry(TRANSITION_CONTEXT, `${args.model}.${transition.method}`)
     const result = await odoo.call<unknown>(args.model, transition.method, {
       ids: args.ids,
       ...(context ? { context } : {}),
@@ -146,8 +151,7 @@ export const transitionState = defineTool({
   },
   async describe({ odoo }, args) {
     const verb =
-      (TRANSITIONS[args.model] ?? []).find((t) => t.method === args.transition)?.verb ??
-      `Run ${args.transition}`
+      transitionsOf(args.model).find((t) => t.method === args.transition)?.verb ?? `Run ${args.transition}`
     return { kind: 'transition', verb, ...(await recordsFacts(odoo, args.model, args.ids)) }
   },
 })
@@ -159,9 +163,11 @@ async function checkTransition(
   ids: number[],
   method: string,
 ): Promise<Transition> {
-  const known = (TRANSITIONS[model] ?? []).find((t) => t.method === method)
+  const known = transitionsOf(model).find((t) => t.method === method)
   if (!known) {
-    const names = (TRANSITIONS[model] ?? []).map((t) => t.method).join(', ')
+    const names = transitionsOf(model)
+      .map((t) => t.method)
+      .join(', ')
     throw new ToolError(`${method} is not a transition of ${model}; its transitions are ${names}.`)
   }
   const rows = await readStates(odoo, model, ids)
