@@ -1,0 +1,131 @@
+/**
+ * Issue 3 acceptance: the MCP Inspector CLI (the devDependency, never downloaded at test time)
+ * against `countersign serve`: tools/list shows exactly the tools the connection's policy allows,
+ * with schemas the Inspector's portability check (--strict) finds no error in; tools/call runs
+ * count_records as the connection's user; a wrong token makes the Inspector fail.
+ */
+import { execFile } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createOdooClient } from '../../src/odoo/index.js'
+import { Cleanups } from '../helpers/countersign.js'
+import { type Deployment, startDeployment } from '../helpers/deployment.js'
+
+const INSPECTOR = join(process.cwd(), 'node_modules', '.bin', 'inspector')
+
+const READ_TOOLS = [
+  'list_models',
+  'describe_model',
+  'search_read',
+  'get_record',
+  'count_records',
+  'get_workflow_state',
+]
+const WRITE_TOOLS = [
+  'create_record',
+  'update_record',
+  'delete_record',
+  'batch_delete',
+  'execute_method',
+  'transition_state',
+  'post_message',
+  'send_test_email_template',
+  'stage_mass_mailing_from_template',
+]
+const APPROVAL_TOOLS = ['check_approval_status', 'list_my_approval_requests']
+
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs the local Inspector CLI with its own HOME, so it neither reads nor writes the user's. */
+function inspector(url: string, token: string, args: string[]): Promise<Run> {
+  const home = mkdtempSync(join(tmpdir(), 'countersign-inspector-'))
+  return new Promise((resolve) => {
+    execFile(
+      INSPECTOR,
+      ['--cli', `${url}/mcp`, '--transport', 'http', '--header', `Authorization: Bearer ${token}`, ...args],
+      {
+        env: { PATH: process.env.PATH ?? '', HOME: home, MCP_CATALOG_PATH: join(home, 'mcp.json') },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+        resolve({ code, stdout, stderr })
+      },
+    )
+  })
+}
+
+describe('MCP Inspector CLI against countersign serve', () => {
+  const cleanups = new Cleanups()
+  let d: Deployment
+  let url: string
+  const tokens = { writer: '', reader: '' }
+
+  beforeAll(async () => {
+    d = await startDeployment(cleanups)
+    url = (d.servers[0] as { url: string }).url
+    tokens.writer = (await d.connection('demo', ['--write'])).token
+    tokens.reader = (await d.connection('demo', [])).token
+  })
+  afterAll(() => cleanups.run())
+
+  it('tools/list names exactly the tools each connection’s policy allows', async () => {
+    const writer = await inspector(url, tokens.writer, ['--method', 'tools/list'])
+    expect(writer.code, writer.stderr).toBe(0)
+    const listed = JSON.parse(writer.stdout) as { tools: Array<{ name: string; annotations?: object }> }
+    expect(listed.tools.map((t) => t.name).sort()).toEqual(
+      [...READ_TOOLS, ...WRITE_TOOLS, ...APPROVAL_TOOLS].sort(),
+    )
+    expect(listed.tools.find((t) => t.name === 'batch_delete')?.annotations).toMatchObject({
+      destructiveHint: true,
+    })
+
+    const reader = await inspector(url, tokens.reader, ['--method', 'tools/list'])
+    expect(reader.code, reader.stderr).toBe(0)
+    const readable = (JSON.parse(reader.stdout) as { tools: Array<{ name: string }> }).tools
+    expect(readable.map((t) => t.name).sort()).toEqual([...READ_TOOLS, ...APPROVAL_TOOLS].sort())
+  })
+
+  it('finds no portability error in the tool schemas (--strict)', async () => {
+    const strict = await inspector(url, tokens.writer, ['--method', 'tools/list', '--strict'])
+    // --strict exits 6 and prints "Error: tool …" for a schema some clients reject (e.g. `items: false`).
+    expect(strict.stderr).not.toMatch(/^Error: tool/m)
+    expect(strict.code, strict.stderr).toBe(0)
+  })
+
+  it('tools/call runs count_records as the connection’s user', async () => {
+    const run = await inspector(url, tokens.writer, [
+      '--method',
+      'tools/call',
+      '--tool-name',
+      'count_records',
+      '--tool-arg',
+      'model=res.partner',
+    ])
+    expect(run.code, run.stderr).toBe(0)
+    const result = JSON.parse(run.stdout) as { isError?: boolean; structuredContent: { count: number } }
+    expect(result.isError ?? false).toBe(false)
+    const odoo = createOdooClient({
+      url: d.sandbox.url,
+      db: d.sandbox.db,
+      protocol: 'jsonrpc',
+      timeout_ms: 10_000,
+    })
+    cleanups.push(() => odoo.close())
+    const demo = await odoo.authenticate({ login: 'demo', secret: 'demo' })
+    const expected = await demo.call<number>('res.partner', 'search_count', { kwargs: { domain: [] } })
+    expect(result.structuredContent).toEqual({ model: 'res.partner', count: expected })
+  })
+
+  it('fails, and lists nothing, with a token the server does not know', async () => {
+    const run = await inspector(url, `csk_${'x'.repeat(43)}`, ['--method', 'tools/list'])
+    expect(run.code).not.toBe(0)
+    expect(run.stdout).not.toContain('count_records')
+  })
+})
