@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -7,7 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Tests start real servers and databases; too many at once starves a 2-core CI machine.
-    maxWorkers: 4,
+    // Tests start real servers, CLIs and databases: more files at once than cores makes timing
+    // tests flaky on a 2-core CI machine instead of faster.
+    maxWorkers: Math.max(2, availableParallelism()),
   },
 })

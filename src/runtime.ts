@@ -39,6 +39,18 @@ export interface Runtime {
 /** Largest approved-call result cached on a request; the console and check_approval_status show it. */
 const RESULT_LIMIT_BYTES = 256 * 1024
 
+/**
+ * The most Odoo calls one approved tool makes while executing (stage_mass_mailing_from_template:
+ * read the template, find the model, create, read the total, maybe count): each ends within the
+ * Odoo timeout, so an execution still `running` after this many timeouts (plus a margin) cannot be
+ * in flight any more — its process died. Declaring a live call lost would be the worse mistake.
+ */
+const MAX_ODOO_CALLS_PER_EXECUTION = 6
+
+export function staleRunningMs(odoo_timeout_ms: number): number {
+  return MAX_ODOO_CALLS_PER_EXECUTION * odoo_timeout_ms + 5_000
+}
+
 export interface RuntimeConfig {
   store: StoreConfig
   odoo: OdooConfig
@@ -103,8 +115,7 @@ export async function createRuntime(
       notifier: service ? createActivityNotifier(service, logger) : SILENT_NOTIFIER,
       admins,
       public_url: config.server.public_url,
-      // An Odoo call cannot outlive its timeout; twice that plus a margin is surely over.
-      stale_running_ms: 2 * config.odoo.timeout_ms + 5_000,
+      stale_running_ms: staleRunningMs(config.odoo.timeout_ms),
       result_limit_bytes: RESULT_LIMIT_BYTES,
     }
     const approvals = createApprovals(deps)

@@ -11,7 +11,14 @@ import type { ApprovalsDeps } from './deps.js'
 
 const BATCH = 500
 
-export async function expirePending(deps: ApprovalsDeps): Promise<number[]> {
+/**
+ * Expires every due request. `activities: 'background'` closes the Odoo activities without waiting
+ * for Odoo, for callers on a request path (listing); the job and `countersign expire` wait.
+ */
+export async function expirePending(
+  deps: ApprovalsDeps,
+  options: { activities?: 'wait' | 'background' } = {},
+): Promise<number[]> {
   const now = deps.clock()
   const expired: number[] = []
   for (;;) {
@@ -20,8 +27,10 @@ export async function expirePending(deps: ApprovalsDeps): Promise<number[]> {
     for (const request_id of ids) {
       await deps.audit({ at: now, event: 'request_expired', outcome: 'expired', request_id })
       const request = await getApprovalRequest(deps.db, request_id)
-      if (request && request.activity_ids.length > 0)
-        await closeActivities(deps, request, 'Expired without a decision')
+      if (request && request.activity_ids.length > 0) {
+        const closing = closeActivities(deps, request, 'Expired without a decision')
+        if (options.activities !== 'background') await closing
+      }
     }
     if (ids.length < BATCH) return expired
   }

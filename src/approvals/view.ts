@@ -2,7 +2,8 @@
  * Reading requests with visibility applied (seed "Approval lifecycle": visible to requester,
  * approver and administrators): one request, a page of them, and the shape `check_approval_status`
  * and the JSON API answer with. A request someone may not see is reported exactly like one that does
- * not exist. A pending request found past its expiry is expired on the spot.
+ * not exist. A pending request found past its expiry is expired on the spot, and a list expires
+ * every due request before reading.
  */
 import type { ApprovalRequest } from '../domain/approval-request.js'
 import { isDue } from '../domain/decide.js'
@@ -17,6 +18,7 @@ import { expireOne } from '../store/approval-transitions.js'
 import type { Page } from '../store/values.js'
 import { closeActivities } from './decide-request.js'
 import type { Actor, ApprovalsDeps } from './deps.js'
+import { expirePending } from './expire.js'
 
 export async function getVisibleRequest(
   deps: ApprovalsDeps,
@@ -39,6 +41,9 @@ export async function listVisibleRequests(
   actor: Actor,
   filter: Omit<ApprovalRequestFilter, 'visible_to_uid'>,
 ): Promise<Page<ApprovalRequest>> {
+  // A list never shows as pending what can no longer be decided: due requests are expired first.
+  // With nothing due this is one probe of the partial index on pending expiries.
+  await expirePending(deps, { activities: 'background' })
   return listApprovalRequests(deps.db, actor.is_admin ? filter : { ...filter, visible_to_uid: actor.uid })
 }
 

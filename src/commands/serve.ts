@@ -40,6 +40,10 @@ export async function startCountersign(env: Env, logger: Logger): Promise<Runnin
   const recovered = await runtime.approvals.recover()
   if (recovered.lost.length > 0)
     logger.warn({ request_ids: recovered.lost }, 'executions interrupted by a crash: outcome unknown')
+  // Requests that fell due while no server ran are expired now, not one interval later.
+  const expired = await runtime.approvals.expire()
+  if (expired.length > 0)
+    logger.info({ count: expired.length }, 'expired requests that fell due while stopped')
 
   const app = await buildApp(runtime)
   const url = await app.listen({ host: config.server.host, port: config.server.port })

@@ -2,7 +2,8 @@
  * Reads, as the requester, what an approval summary is worded from: the model's human name and
  * the display name, state, partner and amount of the records a call targets. Read-only. An access
  * error is kept as a fact ("the requester cannot read them"), not thrown: the request is still
- * filed, and Odoo will refuse the call itself if it is approved.
+ * filed, and Odoo will refuse the call itself if it is approved. Any other error (an unknown model,
+ * Odoo unreachable) fails the call before anything is filed.
  */
 import type { ModelFact, RecordFact, RecordsFacts } from '../domain/summary.js'
 import { isOdooError } from '../odoo/errors.js'
@@ -51,9 +52,9 @@ async function readRecords(
     const byId = new Map(rows.map((row) => [row.id as number, toFact(row)]))
     return { found: ids.flatMap((id) => byId.get(id) ?? []), unreadable: null }
   } catch (error) {
-    if (isOdooError(error) && error.kind !== 'network' && error.kind !== 'timeout') {
-      return { found: [], unreadable: error.message }
-    }
+    // Odoo refusing the requester is a fact worth filing (the approver sees it, and Odoo will refuse
+    // the call too); anything else — an unknown model or field, Odoo down — fails the call unfiled.
+    if (isOdooError(error) && error.kind === 'access_denied') return { found: [], unreadable: error.message }
     throw error
   }
 }

@@ -8,15 +8,16 @@
 import type { Client } from '@modelcontextprotocol/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OUTCOME_UNKNOWN } from '../../src/domain/approval-request.js'
+import { staleRunningMs } from '../../src/runtime.js'
 import { Cleanups } from '../helpers/countersign.js'
 import { callTool, type Deployment, eventually, startDeployment } from '../helpers/deployment.js'
 import { file, writesOf } from './helpers.js'
 
-// The restarted server's Odoo timeout: stale_running_ms = 2 × 1000 + 5000 = 7 s, so its recovery
-// sweep (at start and every 7 s) can declare the lost call within the test. The first server keeps
+// The restarted server's Odoo timeout: stale_running_ms = 6 × 1000 + 5000 = 11 s, so its recovery
+// sweep (at start and every 11 s) can declare the lost call within the test. The first server keeps
 // the default 30 s, so its own client does not time the held call out before the kill.
 const RESTART_ODOO_TIMEOUT_MS = '1000'
-const STALE_RUNNING_MS = 2 * 1000 + 5000
+const STALE_RUNNING_MS = staleRunningMs(Number(RESTART_ODOO_TIMEOUT_MS))
 
 describe('a crash while the approved call is in flight', () => {
   const cleanups = new Cleanups()

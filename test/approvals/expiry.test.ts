@@ -3,11 +3,13 @@
  * cannot be approved even if the cron has not run yet"). demo has two connections: one whose
  * requests expire after 1.8 s (--expiry-hours 0.0005) and one with the usual 4 hours. Each due
  * request is expired by a different path — a decision attempt, `countersign expire`, the serve
- * job — and the request that is not due stays pending throughout. The list endpoint is used to look
- * at statuses because, unlike reading one request, it never expires anything itself.
+ * job, a list — and the request that is not due stays pending throughout. Statuses are read straight
+ * from the store, because every way of reading through Countersign expires what is due.
  */
 import type { Client } from '@modelcontextprotocol/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readStoreConfig } from '../../src/config.js'
+import { openStore, type Store } from '../../src/store/open-store.js'
 import { Cleanups, runCli } from '../helpers/countersign.js'
 import { callTool, type Deployment, eventually, startDeployment } from '../helpers/deployment.js'
 import { activitiesClosed, openActivities, writesOf } from './helpers.js'
@@ -19,7 +21,8 @@ describe('expiry', () => {
   let d: Deployment
   let shortLived: Client
   let longLived: Client
-  const ids = { byDecision: 0, byCli: 0, byJob: 0, notDue: 0 }
+  const ids = { byDecision: 0, byCli: 0, byJob: 0, byList: 0, notDue: 0 }
+  let store: Store
 
   /** Files an update on a partner through `ai`; returns the id and when it expires. */
   async function fileUpdate(ai: Client, phone: string): Promise<{ request_id: number; expires_at: Date }> {
@@ -37,18 +40,17 @@ describe('expiry', () => {
     if (wait > 0) await new Promise((r) => setTimeout(r, wait))
   }
 
-  /** Statuses by request_id, read from the list endpoint (which never expires anything itself). */
+  /** Statuses by request_id, read from the store without going through Countersign. */
   async function statuses(): Promise<Record<number, string>> {
-    const list = await d.api('admin', 'admin', 'GET', '/approvals?page_size=200')
-    expect(list.status).toBe(200)
-    return Object.fromEntries(
-      list.body.items.map((r: { request_id: number; status: string }) => [r.request_id, r.status]),
-    )
+    const rows = await store.db.selectFrom('approval_request').select(['request_id', 'status']).execute()
+    return Object.fromEntries(rows.map((r) => [r.request_id, r.status]))
   }
 
   beforeAll(async () => {
     // The default interval (30 minutes): no expiry job runs on this server during the test.
     d = await startDeployment(cleanups)
+    store = await openStore(readStoreConfig(d.env))
+    cleanups.push(() => store.close())
     const policy = ['--write', '--approval-tools', 'update_record', '--approver', 'admin']
     const short = await d.connection('demo', [...policy, '--expiry-hours', SHORT_EXPIRY_HOURS])
     const long = await d.connection('demo', [...policy, '--expiry-hours', '4'])
@@ -123,6 +125,17 @@ describe('expiry', () => {
     await activitiesClosed(d, ids.byJob)
   })
 
+  it('4b. a list never shows a due request as pending: listing expires it first', async () => {
+    const filed = await fileUpdate(shortLived, '+1 555 0104')
+    ids.byList = filed.request_id
+    await until(filed.expires_at)
+    const list = await d.api('admin', 'admin', 'GET', '/approvals?status=pending')
+    expect(list.status).toBe(200)
+    expect(list.body.items.map((r: { request_id: number }) => r.request_id)).toEqual([ids.notDue])
+    expect((await statuses())[ids.byList]).toBe('expired')
+    await activitiesClosed(d, ids.byList)
+  })
+
   it('5. the request that is not due stays pending, with its activity open; nothing was executed', async () => {
     // Several more ticks of the 1.2 s job.
     await new Promise((r) => setTimeout(r, 2_500))
@@ -130,12 +143,13 @@ describe('expiry', () => {
       [ids.byDecision]: 'expired',
       [ids.byCli]: 'expired',
       [ids.byJob]: 'expired',
+      [ids.byList]: 'expired',
       [ids.notDue]: 'pending',
     })
     const status = await callTool(longLived, 'check_approval_status', { request_id: ids.notDue })
     expect(status.status).toBe('pending')
     expect(await openActivities(d, ids.notDue)).toHaveLength(1)
     expect(writesOf(d, 'res.partner.write')).toEqual({ received: 0, applied: 0 })
-    expect(writesOf(d, 'mail.activity.action_feedback').applied).toBe(3)
+    expect(writesOf(d, 'mail.activity.action_feedback').applied).toBe(4)
   })
 })

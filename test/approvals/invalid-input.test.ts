@@ -51,6 +51,18 @@ describe('invalid input files nothing', () => {
     expect(result.structuredContent).toBeUndefined()
   })
 
+  it.each([
+    ['batch_delete', { model: 'no.such.model', ids: [1, 2] }, "Object no.such.model doesn't exist"],
+    ['update_record', { model: 'res.partner', ids: [10], values: { phone: '1' }, nonsense: 1 }, 'nonsense'],
+  ])(
+    '1b. %s on %j, which Odoo itself refuses to read, is a tool error and files nothing',
+    async (name, args, said) => {
+      const result = await ai.callTool({ name, arguments: args })
+      expect(result.isError).toBe(true)
+      expect((result.content as Array<{ text: string }>)[0]?.text).toContain(said)
+    },
+  )
+
   it('2. no request was filed, no activity created, nothing sent to Odoo', async () => {
     const list = await d.api('admin', 'admin', 'GET', '/approvals?status=all')
     expect(list.status).toBe(200)
