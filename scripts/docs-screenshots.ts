@@ -1,0 +1,136 @@
+// Regenerates the console screenshots in docs/images/ (run: npx tsx scripts/docs-screenshots.ts).
+// Starts the sandbox Odoo and Countersign in this process, has Marc Demo's AI file a request through
+// the official MCP client, and drives Debian's Chromium through the approver's and the requester's
+// views. Not part of the test suite: the browser tests in test/console check the same pages.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
+import { chromium, type Page } from 'playwright-core'
+import { DEMO_APPROVAL_TOOLS } from '../src/commands/demo.js'
+import { startCountersign } from '../src/commands/serve.js'
+import { createConnection } from '../src/connections/manage.js'
+import { createLogger } from '../src/logger.js'
+import { startSandboxOdoo } from '../src/sandbox/index.js'
+
+const OUT = 'docs/images'
+
+const sandbox = await startSandboxOdoo()
+const running = await startCountersign(
+  {
+    ODOO_URL: sandbox.url,
+    ODOO_DB: sandbox.db,
+    COUNTERSIGN_PORT: '0',
+    COUNTERSIGN_DATABASE: `sqlite:${join(mkdtempSync(join(tmpdir(), 'countersign-shots-')), 'countersign.db')}`,
+    COUNTERSIGN_ODOO_SERVICE_LOGIN: 'admin',
+    COUNTERSIGN_ODOO_SERVICE_KEY: sandbox.user('admin').api_key,
+  },
+  createLogger({ level: 'warn' }),
+)
+const { token } = await createConnection(
+  {
+    db: running.runtime.store.db,
+    odoo: running.runtime.odoo,
+    secrets: running.runtime.secrets,
+    clock: () => new Date(),
+  },
+  {
+    name: 'Marc’s Claude',
+    odoo_login: 'demo',
+    odoo_secret: sandbox.user('demo').api_key,
+    write_access: true,
+    allowed_tools: [],
+    approval_tools: DEMO_APPROVAL_TOOLS,
+    approver_login: 'admin',
+    approval_expiry_hours: 4,
+  },
+  { kind: 'operator' },
+)
+
+const ai = new Client({ name: 'docs', version: '1' })
+await ai.connect(
+  new StreamableHTTPClientTransport(new URL(`${running.url}/mcp`), {
+    requestInit: { headers: { Authorization: `Bearer ${token}` } },
+  }),
+)
+const drafts = await ai.callTool({
+  name: 'search_read',
+  arguments: {
+    model: 'sale.order',
+    domain: [
+      ['state', '=', 'draft'],
+      ['user_id', '=', 6],
+    ],
+    fields: ['name'],
+    limit: 12,
+    order: 'id',
+  },
+})
+const ids = (drafts.structuredContent as { records: Array<{ id: number }> }).records.map((r) => r.id)
+const [invoice] = (
+  (
+    await ai.callTool({
+      name: 'search_read',
+      arguments: {
+        model: 'account.move',
+        domain: [
+          ['state', '=', 'draft'],
+          ['move_type', '=', 'out_invoice'],
+        ],
+        limit: 1,
+      },
+    })
+  ).structuredContent as { records: Array<{ id: number }> }
+).records
+const posting = await ai.callTool({
+  name: 'transition_state',
+  arguments: { model: 'account.move', ids: [invoice?.id], transition: 'action_post' },
+})
+const postRequest = (posting.structuredContent as { request_id: number }).request_id
+const filed = await ai.callTool({ name: 'batch_delete', arguments: { model: 'sale.order', ids } })
+const request_id = (filed.structuredContent as { request_id: number }).request_id
+await ai.close()
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+})
+
+async function loggedIn(login: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 720 } })
+  const page = await context.newPage()
+  await page.goto(`${running.url}/login`)
+  await page.getByLabel('Odoo login').fill(login)
+  await page.getByLabel(/Password/).fill(login)
+  await page.getByRole('button', { name: /Log in/ }).click()
+  await page.waitForURL(/\/approvals/)
+  return page
+}
+
+const admin = await loggedIn('admin')
+await admin.screenshot({ path: `${OUT}/approvals-list.png` })
+await admin.goto(`${running.url}/approvals/${request_id}`)
+await admin.screenshot({ path: `${OUT}/request-page.png`, fullPage: true })
+await admin.getByLabel('Approver note').fill('Checked with Marc: these quotations were duplicates.')
+await admin.getByRole('button', { name: 'Approve' }).click()
+await admin.getByText('success', { exact: true }).first().waitFor()
+await admin.screenshot({ path: `${OUT}/request-approved.png`, fullPage: true })
+
+const demo = await loggedIn('demo')
+// The requester's view of his still-pending request: the same page, without Approve or Reject.
+await demo.goto(`${running.url}/approvals/${postRequest}`)
+await demo.screenshot({ path: `${OUT}/requester-view.png` })
+
+await browser.close()
+await running.stop()
+await sandbox.close()
+console.log(`wrote ${OUT}/approvals-list.png, request-page.png, request-approved.png, requester-view.png`)
