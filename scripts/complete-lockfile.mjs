@@ -27,7 +27,8 @@ for (const [name, version] of Object.entries(biome.optionalDependencies ?? {})) 
   const key = `node_modules/${name}`
   if (lock.packages[key]) continue
   const platform = PLATFORMS[name]
-  if (!platform) throw new Error(`unknown platform package ${name}: add its os/cpu to scripts/complete-lockfile.mjs`)
+  if (!platform)
+    throw new Error(`unknown platform package ${name}: add its os/cpu to scripts/complete-lockfile.mjs`)
   lock.packages[key] = {
     version,
     ...(platform.cpu && { cpu: platform.cpu }),
@@ -41,6 +42,12 @@ for (const [name, version] of Object.entries(biome.optionalDependencies ?? {})) 
   added++
 }
 // npm keeps `packages` sorted by path; keep the file as npm would write it.
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)))
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)),
+)
 writeFileSync('package-lock.json', `${JSON.stringify(lock, null, 2)}\n`)
-console.log(added > 0 ? `added ${added} platform package(s) to package-lock.json` : 'package-lock.json already complete')
+console.log(
+  added > 0
+    ? `added ${added} platform package(s) to package-lock.json`
+    : 'package-lock.json already complete',
+)

@@ -6,7 +6,6 @@
  */
 
 /** A JSON-RPC message as received; tests read it field by field and assert on what they find. */
-// biome-ignore lint/suspicious/noExplicitAny: assertions on arbitrary JSON-RPC answers
 export type JsonRpcMessage = Record<string, any>
 
 export interface RawAnswer {

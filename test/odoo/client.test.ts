@@ -58,7 +58,11 @@ describe.each(['jsonrpc', 'json2'] as const)('the Odoo client over %s', (protoco
     const forged = odoo.session({ login: 'admin', secret: key('demo'), uid: sandbox.user('admin').uid })
     if (protocol === 'jsonrpc') {
       const denied = await failure(forged.call('res.partner', 'search_count', { kwargs: { domain: [] } }))
-      expect(denied).toMatchObject({ kind: 'authentication_failed', odoo_name: 'odoo.exceptions.AccessDenied', message: 'Access Denied' })
+      expect(denied).toMatchObject({
+        kind: 'authentication_failed',
+        odoo_name: 'odoo.exceptions.AccessDenied',
+        message: 'Access Denied',
+      })
     } else {
       // JSON-2 has no uid on the wire: the key alone decides who calls, and that is demo, not admin.
       const [{ login }] = (await forged.call<Array<{ login: string }>>('res.users', 'read', {
@@ -85,9 +89,13 @@ describe.each(['jsonrpc', 'json2'] as const)('the Odoo client over %s', (protoco
   it('searches with a domain (&, |, !) and reads', async () => {
     const admin = await odoo.authenticate({ login: 'admin', secret: key('admin') })
     const domain = ['|', ['is_company', '=', true], '!', ['email', '=', false]]
-    const rows = await admin.call<Array<{ id: number; is_company: boolean; email: string | false }>>('res.partner', 'search_read', {
-      kwargs: { domain, fields: ['is_company', 'email'] },
-    })
+    const rows = await admin.call<Array<{ id: number; is_company: boolean; email: string | false }>>(
+      'res.partner',
+      'search_read',
+      {
+        kwargs: { domain, fields: ['is_company', 'email'] },
+      },
+    )
     expect(rows.length).toBeGreaterThan(0)
     for (const row of rows) expect(row.is_company || row.email !== false).toBe(true)
     const count = await admin.call<number>('res.partner', 'search_count', { kwargs: { domain } })
@@ -97,27 +105,44 @@ describe.each(['jsonrpc', 'json2'] as const)('the Odoo client over %s', (protoco
   it('creates, writes and unlinks, and the sandbox applied each once', async () => {
     const admin = await odoo.authenticate({ login: 'admin', secret: key('admin') })
     sandbox.resetWrites()
-    const created = await admin.call<number | number[]>('res.partner', 'create', { kwargs: { vals_list: [{ name: `Client test ${protocol}` }] } })
+    const created = await admin.call<number | number[]>('res.partner', 'create', {
+      kwargs: { vals_list: [{ name: `Client test ${protocol}` }] },
+    })
     const id = Array.isArray(created) ? (created[0] as number) : created
-    expect(await admin.call('res.partner', 'write', { ids: [id], kwargs: { vals: { city: 'Namur' } } })).toBe(true)
-    const [row] = await admin.call<Array<{ city: string }>>('res.partner', 'read', { ids: [id], kwargs: { fields: ['city'] } })
+    expect(await admin.call('res.partner', 'write', { ids: [id], kwargs: { vals: { city: 'Namur' } } })).toBe(
+      true,
+    )
+    const [row] = await admin.call<Array<{ city: string }>>('res.partner', 'read', {
+      ids: [id],
+      kwargs: { fields: ['city'] },
+    })
     expect(row?.city).toBe('Namur')
     expect(await admin.call('res.partner', 'unlink', { ids: [id] })).toBe(true)
     expect(await admin.call('res.partner', 'search_count', { kwargs: { domain: [['id', '=', id]] } })).toBe(0)
-    expect(sandbox.writes().applied).toMatchObject({ 'res.partner.create': 1, 'res.partner.write': 1, 'res.partner.unlink': 1 })
+    expect(sandbox.writes().applied).toMatchObject({
+      'res.partner.create': 1,
+      'res.partner.write': 1,
+      'res.partner.unlink': 1,
+    })
   })
 
   it('gives restricted reading account.move an access error with Odoo’s message', async () => {
     const restricted = await odoo.authenticate({ login: 'restricted', secret: key('restricted') })
-    const error = await failure(restricted.call('account.move', 'search_read', { kwargs: { domain: [], fields: ['name'] } }))
+    const error = await failure(
+      restricted.call('account.move', 'search_read', { kwargs: { domain: [], fields: ['name'] } }),
+    )
     expect(error.kind).toBe('access_denied')
     expect(error.odoo_name).toBe('odoo.exceptions.AccessError')
-    expect(error.message).toMatch(/^You are not allowed to access 'Journal Entry' \(account\.move\) records\.\n\nThis operation is allowed for the following groups:\n\t- Invoicing\/Billing\n/)
+    expect(error.message).toMatch(
+      /^You are not allowed to access 'Journal Entry' \(account\.move\) records\.\n\nThis operation is allowed for the following groups:\n\t- Invoicing\/Billing\n/,
+    )
   })
 
   it('gives deleting a confirmed sale.order a user error, and deletes nothing', async () => {
     const admin = await odoo.authenticate({ login: 'admin', secret: key('admin') })
-    const [confirmed] = await admin.call<number[]>('sale.order', 'search', { kwargs: { domain: [['state', '=', 'sale']], limit: 1 } })
+    const [confirmed] = await admin.call<number[]>('sale.order', 'search', {
+      kwargs: { domain: [['state', '=', 'sale']], limit: 1 },
+    })
     sandbox.resetWrites()
     const error = await failure(admin.call('sale.order', 'unlink', { ids: [confirmed as number] }))
     expect(error).toMatchObject({
@@ -130,7 +155,9 @@ describe.each(['jsonrpc', 'json2'] as const)('the Odoo client over %s', (protoco
 
   it('maps missing records and unknown methods to their kinds', async () => {
     const admin = await odoo.authenticate({ login: 'admin', secret: key('admin') })
-    const missing = await failure(admin.call('res.partner', 'write', { ids: [999_999], kwargs: { vals: { city: 'x' } } }))
+    const missing = await failure(
+      admin.call('res.partner', 'write', { ids: [999_999], kwargs: { vals: { city: 'x' } } }),
+    )
     expect(missing.kind).toBe('missing_record')
     expect(missing.message).toContain('Record does not exist or has been deleted.')
     const unknown = await failure(admin.call('res.partner', 'no_such_method', { ids: [1] }))
