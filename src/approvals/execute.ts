@@ -10,7 +10,7 @@ import { OUTCOME_UNKNOWN } from '../domain/approval-request.js'
 import { sha256Hex } from '../domain/canonical-json.js'
 import { principalOf } from '../mcp/principal.js'
 import { isExpectedToolError, toolErrorResult } from '../mcp/tool-errors.js'
-import { getApprovalRequest } from '../store/approval-requests.js'
+import { getApprovalRequest, listUnclaimedApproved } from '../store/approval-requests.js'
 import { claimExecution, failStaleRunning, finishExecution } from '../store/approval-transitions.js'
 import { getConnection } from '../store/connections.js'
 import { odooTool } from '../tools/catalog.js'
@@ -143,15 +143,7 @@ export async function recoverStale(deps: ApprovalsDeps): Promise<{ lost: number[
   }
   const resumed: number[] = []
   const cutoff = new Date(now.getTime() - deps.stale_running_ms)
-  const unclaimed = await deps.db
-    .selectFrom('approval_request')
-    .select('request_id')
-    .where('status', '=', 'approved')
-    .where('execution_status', '=', 'pending')
-    .where('decided_at', '<', cutoff.toISOString())
-    .limit(100)
-    .execute()
-  for (const { request_id } of unclaimed) {
+  for (const request_id of await listUnclaimedApproved(deps.db, cutoff, 100)) {
     await executeApproved(deps, request_id)
     resumed.push(request_id)
   }

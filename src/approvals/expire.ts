@@ -4,8 +4,9 @@
  * taken by exactly one caller (store/approval-transitions.ts `expireDue`). Its cost follows the due
  * rows, not the table.
  */
-import { getApprovalRequest } from '../store/approval-requests.js'
+import { requestsWithActivities } from '../store/approval-requests.js'
 import { expireDue } from '../store/approval-transitions.js'
+import { appendAuditEntries } from '../store/audit-log.js'
 import { closeActivities } from './decide-request.js'
 import type { ApprovalsDeps } from './deps.js'
 
@@ -24,13 +25,16 @@ export async function expirePending(
   for (;;) {
     const ids = await expireDue(deps.db, now, BATCH)
     expired.push(...ids)
-    for (const request_id of ids) {
-      await deps.audit({ at: now, event: 'request_expired', outcome: 'expired', request_id })
-      const request = await getApprovalRequest(deps.db, request_id)
-      if (request && request.activity_ids.length > 0) {
-        const closing = closeActivities(deps, request, 'Expired without a decision')
-        if (options.activities !== 'background') await closing
-      }
+    // One audit INSERT and one look-up per batch, not two statements per request: per request that
+    // cost 280 µs on SQLite and 1.1 ms on PostgreSQL (docs/performance.md), and a list that finds a
+    // backlog due runs this on the request's path.
+    await appendAuditEntries(
+      deps.db,
+      ids.map((request_id) => ({ at: now, event: 'request_expired', outcome: 'expired', request_id })),
+    )
+    for (const request of await requestsWithActivities(deps.db, ids)) {
+      const closing = closeActivities(deps, request, 'Expired without a decision')
+      if (options.activities !== 'background') await closing
     }
     if (ids.length < BATCH) return expired
   }

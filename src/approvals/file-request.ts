@@ -10,7 +10,7 @@ import { expiresAt } from '../domain/decide.js'
 import { pendingMessage, reviewer } from '../domain/status-message.js'
 import { summarize } from '../domain/summary.js'
 import type { Principal } from '../mcp/principal.js'
-import { getApprovalRequest, insertApprovalRequest } from '../store/approval-requests.js'
+import { type ApprovalRequest, insertApprovalRequest } from '../store/approval-requests.js'
 import { setActivityIds } from '../store/approval-transitions.js'
 import { appendAudit } from '../store/audit-log.js'
 import { clip } from '../tools/facts.js'
@@ -67,7 +67,7 @@ export async function fileRequest(
   })
 
   try {
-    await notifyFiled(deps, filed.request_id)
+    await notifyFiled(deps, filed)
   } catch (error) {
     // Filed is filed: the activity is a courtesy, the console and the API list the request anyway.
     deps.logger.warn({ err: error, request_id: filed.request_id }, 'could not notify the approver')
@@ -89,9 +89,8 @@ export async function fileRequest(
  * the assigned approver is the requester: they may not decide (domain/who-may-decide.ts), so only
  * another administrator can, and without a word to them the request would wait unseen until it expires.
  */
-async function notifyFiled(deps: ApprovalsDeps, request_id: number): Promise<void> {
-  const request = await getApprovalRequest(deps.db, request_id)
-  if (!request) return
+async function notifyFiled(deps: ApprovalsDeps, request: ApprovalRequest): Promise<void> {
+  const { request_id } = request
   const approverMayDecide = request.approver_uid !== null && request.approver_uid !== request.requester_uid
   const recipients = (
     approverMayDecide

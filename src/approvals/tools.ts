@@ -74,9 +74,10 @@ export function listMyApprovalRequestsTool(deps: ApprovalsDeps): ServiceTool<typ
         page_size: args.limit,
       })
       const requests = page.items.map(listItem)
+      const counted = page.total_exact ? `${page.total}` : `More than ${page.total}`
       return {
-        structured: { requests, total: page.total },
-        headline: `${page.total} approval request(s)${args.status ? ` ${args.status}` : ''}; showing ${requests.length}.`,
+        structured: { requests, total: page.total, total_exact: page.total_exact },
+        headline: `${counted} approval request(s)${args.status ? ` ${args.status}` : ''}; showing ${requests.length}.`,
       }
     },
   }

@@ -99,6 +99,7 @@ export async function approvalsList(
       summary: string
     }>
     total: number
+    total_exact?: boolean
   }
   if (options.json) return void console.log(JSON.stringify(page, null, 2))
   if (page.items.length === 0) return void console.log('no approval requests')
@@ -107,7 +108,7 @@ export async function approvalsList(
       `${String(r.request_id).padStart(6)}  ${r.status.padEnd(8)}  ${r.execution_status.padEnd(7)}  ${r.requester.padEnd(12)}  ${r.summary}`,
     )
   }
-  console.log(`(${page.items.length} of ${page.total})`)
+  console.log(`(${page.items.length} of ${page.total_exact === false ? 'more than ' : ''}${page.total})`)
 }
 
 export async function approvalsShow(env: Env, id: string, options: { json?: boolean }): Promise<void> {

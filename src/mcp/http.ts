@@ -10,7 +10,6 @@ import { type NodeIncomingMessageLike, toNodeHandler } from '@modelcontextprotoc
 import { createMcpHandler } from '@modelcontextprotocol/server'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import type { Runtime } from '../runtime.js'
-import { touchConnection } from '../store/connections.js'
 import { type Principal, resolvePrincipal } from './principal.js'
 import { createMcpServer } from './server.js'
 
@@ -67,6 +66,7 @@ export async function mcpRoutes(app: FastifyInstance, options: { runtime: Runtim
         ? await resolvePrincipal(
             { db: runtime.store.db, odoo: runtime.odoo, secrets: runtime.secrets },
             token,
+            { count_use_at: runtime.clock() },
           )
         : null
       if (!principal) {
@@ -93,7 +93,6 @@ export async function mcpRoutes(app: FastifyInstance, options: { runtime: Runtim
               : 'Send Authorization: Bearer <connection token>.',
           })
       }
-      await touchConnection(runtime.store.db, principal.connection_id, runtime.clock())
       // The SDK reads the principal from req.auth and passes it through to the factory untouched.
       const raw = request.raw as unknown as NodeIncomingMessageLike
       raw.auth = {

@@ -5,7 +5,7 @@
  */
 import type { Kysely, Selectable } from 'kysely'
 import type { AuditLogTable, Database } from './tables.js'
-import { countOf, iso, type Page, paging, parseJson, toDate } from './values.js'
+import { COUNT_LIMIT, cappedPage, countOf, iso, type Page, paging, parseJson, toDate } from './values.js'
 
 export interface AuditEntry {
   audit_id: number
@@ -52,29 +52,46 @@ export function auditEntryFromRow(row: Selectable<AuditLogTable>): AuditEntry {
   }
 }
 
+function auditRow(entry: NewAuditEntry) {
+  return {
+    at: iso(entry.at),
+    event: entry.event,
+    outcome: entry.outcome,
+    connection_id: entry.connection_id ?? null,
+    request_id: entry.request_id ?? null,
+    actor_uid: entry.actor_uid ?? null,
+    actor_login: entry.actor_login ?? null,
+    tool: entry.tool ?? null,
+    model: entry.model ?? null,
+    // Whole milliseconds: the column is an integer on both engines.
+    duration_ms: entry.duration_ms == null ? null : Math.round(entry.duration_ms),
+    error: entry.error ?? null,
+    detail: entry.detail == null ? null : JSON.stringify(entry.detail),
+    payload: entry.payload === undefined || entry.payload === null ? null : JSON.stringify(entry.payload),
+  }
+}
+
 /** Appends one entry and returns its audit_id. */
 export async function appendAudit(db: Kysely<Database>, entry: NewAuditEntry): Promise<number> {
   const row = await db
     .insertInto('audit_log')
-    .values({
-      at: iso(entry.at),
-      event: entry.event,
-      outcome: entry.outcome,
-      connection_id: entry.connection_id ?? null,
-      request_id: entry.request_id ?? null,
-      actor_uid: entry.actor_uid ?? null,
-      actor_login: entry.actor_login ?? null,
-      tool: entry.tool ?? null,
-      model: entry.model ?? null,
-      // Whole milliseconds: the column is an integer on both engines.
-      duration_ms: entry.duration_ms == null ? null : Math.round(entry.duration_ms),
-      error: entry.error ?? null,
-      detail: entry.detail == null ? null : JSON.stringify(entry.detail),
-      payload: entry.payload === undefined || entry.payload === null ? null : JSON.stringify(entry.payload),
-    })
+    .values(auditRow(entry))
     .returning('audit_id')
     .executeTakeFirstOrThrow()
   return row.audit_id
+}
+
+/** Appends several entries with one INSERT per 500 (e.g. a batch of expired requests). */
+export async function appendAuditEntries(
+  db: Kysely<Database>,
+  entries: readonly NewAuditEntry[],
+): Promise<void> {
+  for (let i = 0; i < entries.length; i += 500) {
+    await db
+      .insertInto('audit_log')
+      .values(entries.slice(i, i + 500).map(auditRow))
+      .execute()
+  }
 }
 
 export interface AuditFilter {
@@ -92,7 +109,7 @@ export interface AuditFilter {
   page_size?: number
 }
 
-/** Entries matching every given filter, newest first, one page plus the total. */
+/** Entries matching every given filter, newest first, one page plus how many match (values.ts `cappedPage`). */
 export async function listAudit(db: Kysely<Database>, filter: AuditFilter = {}): Promise<Page<AuditEntry>> {
   const { page, page_size, offset } = paging(filter.page, filter.page_size)
   let query = db.selectFrom('audit_log')
@@ -104,8 +121,21 @@ export async function listAudit(db: Kysely<Database>, filter: AuditFilter = {}):
   if (filter.since !== undefined) query = query.where('at', '>=', iso(filter.since))
   if (filter.until !== undefined) query = query.where('at', '<', iso(filter.until))
   const [rows, count] = await Promise.all([
-    query.selectAll().orderBy('audit_id', 'desc').limit(page_size).offset(offset).execute(),
-    query.select((eb) => eb.fn.countAll<string | number>().as('count')).executeTakeFirst(),
+    query
+      .selectAll()
+      .orderBy('audit_id', 'desc')
+      .limit(page_size + 1)
+      .offset(offset)
+      .execute(),
+    db
+      .selectFrom(
+        query
+          .select('audit_id')
+          .limit(COUNT_LIMIT + 1)
+          .as('matching'),
+      )
+      .select((eb) => eb.fn.countAll<string | number>().as('count'))
+      .executeTakeFirst(),
   ])
-  return { items: rows.map(auditEntryFromRow), total: countOf(count), page, page_size }
+  return cappedPage(rows.map(auditEntryFromRow), countOf(count), { page, page_size, offset })
 }

@@ -234,6 +234,26 @@ export async function rotateConnectionToken(
 }
 
 /** Records one use: one UPDATE incrementing in SQL, so concurrent requests each count. */
+/**
+ * The active connection with this token hash, with its use counted (`last_used_at`,
+ * `request_count`) by the same statement: one round trip per MCP request instead of a look-up and
+ * then an update. Nothing is counted for an unknown or revoked token.
+ */
+export async function useConnectionByTokenHash(
+  db: Kysely<Database>,
+  token_hash: string,
+  now: Date,
+): Promise<Connection | undefined> {
+  const row = await db
+    .updateTable('connection')
+    .set((eb) => ({ last_used_at: iso(now), request_count: eb('request_count', '+', 1) }))
+    .where('token_hash', '=', token_hash)
+    .where('status', '=', 'active')
+    .returningAll()
+    .executeTakeFirst()
+  return row && connectionFromRow(row)
+}
+
 export async function touchConnection(db: Kysely<Database>, connection_id: number, now: Date): Promise<void> {
   await db
     .updateTable('connection')

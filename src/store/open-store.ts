@@ -12,6 +12,7 @@ import pg from 'pg'
 import type { StoreConfig } from '../config.js'
 import type { Engine } from './engine.js'
 import { withStoreErrors } from './error-wrapping-dialect.js'
+import { cachedStatements } from './statement-cache.js'
 import { redactDatabaseUrl, StoreError, toStoreError } from './store-error.js'
 import type { Database } from './tables.js'
 
@@ -73,7 +74,9 @@ function openSqlite(path: string, options: OpenStoreOptions): Store {
       cause: error,
     })
   }
-  const db = new Kysely<Database>({ dialect: withStoreErrors(new SqliteDialect({ database: sqlite })) })
+  const db = new Kysely<Database>({
+    dialect: withStoreErrors(new SqliteDialect({ database: cachedStatements(sqlite) })),
+  })
   return makeStore(db, 'sqlite', label)
 }
 

@@ -109,7 +109,13 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
       page: query.page,
       page_size: query.page_size,
     })
-    return { items: page.items.map(listItem), total: page.total, page: page.page, page_size: page.page_size }
+    return {
+      items: page.items.map(listItem),
+      total: page.total,
+      total_exact: page.total_exact,
+      page: page.page,
+      page_size: page.page_size,
+    }
   })
 
   app.get('/approvals/:id', async (request) => {

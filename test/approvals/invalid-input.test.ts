@@ -67,7 +67,11 @@ describe('invalid input files nothing', () => {
     const list = await d.api('admin', 'admin', 'GET', '/approvals?status=all')
     expect(list.status).toBe(200)
     expect(list.body).toMatchObject({ items: [], total: 0 })
-    expect(await callTool(ai, 'list_my_approval_requests', {})).toEqual({ requests: [], total: 0 })
+    expect(await callTool(ai, 'list_my_approval_requests', {})).toEqual({
+      requests: [],
+      total: 0,
+      total_exact: true,
+    })
     expect(await adminActivities()).toBe(activitiesBefore)
     expect(d.sandbox.writes()).toEqual({ received: {}, applied: {} })
   })

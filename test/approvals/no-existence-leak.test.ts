@@ -61,7 +61,7 @@ describe('no existence leak', () => {
     })
     // … and the outsider's own list does not mention it.
     const listed = await callTool(outsiderAi, 'list_my_approval_requests', {})
-    expect(listed).toEqual({ requests: [], total: 0 })
+    expect(listed).toEqual({ requests: [], total: 0, total_exact: true })
   })
 
   it('3. the JSON API: the outsider’s GET is 404 with the same body as for an unknown id', async () => {

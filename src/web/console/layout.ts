@@ -94,17 +94,22 @@ export function link(path: string, query: Record<string, string | number | undef
   return text ? `${path}?${text}` : path
 }
 
-/** Previous / next links and "page N of M"; nothing when everything fits on one page. */
+/**
+ * Previous / next links and "page N of M"; nothing when everything fits on one page. Past the
+ * store's count limit the total is a lower bound: "Page 1 of 400+ (more than 10000)".
+ */
 export function pager(
-  current: { page: number; page_size: number; total: number },
+  current: { page: number; page_size: number; total: number; total_exact: boolean },
   href: (page: number) => string,
 ): Html | null {
   const pages = Math.max(1, Math.ceil(current.total / current.page_size))
-  if (pages <= 1) return null
+  const exact = current.total_exact
+  if (pages <= 1 && exact) return null
   const { page } = current
+  const older = page < pages || !exact
   return html`<nav class="pager" aria-label="Pages">
     ${page > 1 ? html`<a href="${href(page - 1)}" rel="prev">← Newer</a>` : html`<span></span>`}
-    <span>Page ${page} of ${pages} (${current.total} in all)</span>
-    ${page < pages ? html`<a href="${href(page + 1)}" rel="next">Older →</a>` : html`<span></span>`}
+    <span>Page ${page} of ${exact ? pages : `${pages}+`} (${exact ? `${current.total} in all` : `more than ${current.total}`})</span>
+    ${older ? html`<a href="${href(page + 1)}" rel="next">Older →</a>` : html`<span></span>`}
   </nav>`
 }
