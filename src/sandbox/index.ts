@@ -21,6 +21,8 @@ export interface SandboxOptions {
   db?: string
   /** The sandbox's clock (dates of new records, "today"); defaults to the real time. */
   now?: () => Date
+  /** Hears of every write call (create, write, unlink, action_…) as it arrives, e.g. to time it. */
+  onWriteReceived?: (model: string, method: string) => void
 }
 
 export interface SandboxOdoo {
@@ -42,7 +44,7 @@ export interface SandboxOdoo {
 export async function startSandboxOdoo(options: SandboxOptions = {}): Promise<SandboxOdoo> {
   const db = options.db ?? 'sandbox'
   const host = options.host ?? '127.0.0.1'
-  const runtime = createRuntime(db, options.now)
+  const runtime = createRuntime(db, options.now, options.onWriteReceived)
   const server = createSandboxServer(runtime)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

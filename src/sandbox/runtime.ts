@@ -20,7 +20,11 @@ export interface Runtime {
   users: SandboxUser[]
 }
 
-export function createRuntime(db: string, now: () => Date = () => new Date()): Runtime {
+export function createRuntime(
+  db: string,
+  now: () => Date = () => new Date(),
+  onWriteReceived?: (model: string, method: string) => void,
+): Runtime {
   const store = new Store()
   const registry = buildRegistry(MODELS.map((m) => m.def))
   const state: SandboxState = { registry, store, db, now }
@@ -29,5 +33,5 @@ export function createRuntime(db: string, now: () => Date = () => new Date()): R
   seedPartners(store)
   const users = seedUsers(store, credentials)
   seedBusiness(store)
-  return { state, credentials, counters: new WriteCounters(), users }
+  return { state, credentials, counters: new WriteCounters(onWriteReceived), users }
 }

@@ -27,6 +27,9 @@ export function isWriteMethod(method: string, declaredWrite?: boolean): boolean 
 }
 
 export class WriteCounters {
+  /** `onReceive` hears of each write call as it arrives, before any check (a benchmark times it). */
+  constructor(private readonly onReceive?: (model: string, method: string) => void) {}
+
   private received = new Map<string, number>()
   private applied = new Map<string, number>()
   private holds: { model: string; method: string }[] = []
@@ -35,6 +38,7 @@ export class WriteCounters {
   receive(model: string, method: string): void {
     const key = `${model}.${method}`
     this.received.set(key, (this.received.get(key) ?? 0) + 1)
+    this.onReceive?.(model, method)
   }
 
   apply(model: string, method: string): void {
