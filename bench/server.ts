@@ -39,6 +39,17 @@ export interface ServerProcess {
   stop(): Promise<void>
 }
 
+/** Servers still running; killed if the bench itself ends early (an error, Ctrl+C). */
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    for (const child of running) child.kill('SIGKILL')
+    process.exit(130)
+  })
+
 export function startServer(env: Record<string, string>, options: { node_args?: string[] } = {}) {
   return new Promise<ServerProcess>((resolve, reject) => {
     const child: ChildProcess = spawn(
