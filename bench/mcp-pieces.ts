@@ -28,7 +28,7 @@ export async function mcpPieces(
   const piece = (op: () => unknown) => measure(async () => op(), { warmup: 300, count, concurrency: 1 })
   const args = { model: 'res.partner', limit: 20 }
   const figures = {
-    resolve: await piece(() => resolvePrincipal(deps, d.plain.token, { count_use_at: new Date() })),
+    resolve: await piece(() => resolvePrincipal(deps, d.plain.token)),
     server: await piece(() => createMcpServer(runtime.mcp, principal)),
     validate: await piece(() => searchRead.input.safeParse(args)),
     audit: await piece(() =>
@@ -47,7 +47,7 @@ export async function mcpPieces(
   }
   const sum = Object.values(figures).reduce((total, s) => total + s.median_ms, 0)
   return [
-    { section, name: 'piece: token → principal, use counted (1 UPDATE)', summary: figures.resolve },
+    { section, name: 'piece: token → principal (1 SELECT; use counted apart)', summary: figures.resolve },
     { section, name: 'piece: per-request MCP server', summary: figures.server },
     { section, name: 'piece: validate arguments (zod)', summary: figures.validate },
     { section, name: 'piece: tool_call audit row', summary: figures.audit },

@@ -11,6 +11,7 @@ import { type Approvals, createApprovals } from './approvals/service.js'
 import type { OdooConfig, ServerConfig, StoreConfig } from './config.js'
 import type { Logger } from './logger.js'
 import type { McpContext } from './mcp/server.js'
+import { createUsageCounter, type UsageCounter } from './mcp/usage.js'
 import { createActivityNotifier, SILENT_NOTIFIER } from './notify/odoo-activity.js'
 import { createOdooClient } from './odoo/index.js'
 import type { OdooClient, OdooSession } from './odoo/types.js'
@@ -33,6 +34,8 @@ export interface Runtime {
   audit: (entry: NewAuditEntry) => Promise<void>
   approvals: Approvals
   mcp: McpContext
+  /** Counts MCP requests per connection; written once a second and at close. */
+  usage: UsageCounter
   close(): Promise<void>
 }
 
@@ -129,6 +132,7 @@ export async function createRuntime(
       protocol: config.odoo.protocol,
       gate: approvals.gate,
     }
+    const usage = createUsageCounter({ db: store.db, logger })
     return {
       store,
       secrets,
@@ -140,7 +144,9 @@ export async function createRuntime(
       audit,
       approvals,
       mcp,
+      usage,
       async close() {
+        await usage.stop()
         await odoo.close()
         await store.close()
       },

@@ -10,7 +10,6 @@ import { createLogger } from '../logger.js'
 import { resolvePrincipal } from '../mcp/principal.js'
 import { createMcpServer } from '../mcp/server.js'
 import { createRuntime } from '../runtime.js'
-import { touchConnection } from '../store/connections.js'
 
 export async function stdioCommand(env: Env, token: string): Promise<void> {
   const config = { odoo: readOdooConfig(env), store: readStoreConfig(env), server: readServerConfig(env) }
@@ -28,7 +27,7 @@ export async function stdioCommand(env: Env, token: string): Promise<void> {
       // this process runs applies at once, and a revoked or rotated token stops working.
       async refresh() {
         const current = await resolvePrincipal(deps, token)
-        if (current) await touchConnection(runtime.store.db, current.connection_id, runtime.clock())
+        if (current) runtime.usage.record(current.connection_id, runtime.clock())
         return current
       },
     }),

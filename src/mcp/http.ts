@@ -66,7 +66,6 @@ export async function mcpRoutes(app: FastifyInstance, options: { runtime: Runtim
         ? await resolvePrincipal(
             { db: runtime.store.db, odoo: runtime.odoo, secrets: runtime.secrets },
             token,
-            { count_use_at: runtime.clock() },
           )
         : null
       if (!principal) {
@@ -93,6 +92,7 @@ export async function mcpRoutes(app: FastifyInstance, options: { runtime: Runtim
               : 'Send Authorization: Bearer <connection token>.',
           })
       }
+      runtime.usage.record(principal.connection_id, runtime.clock())
       // The SDK reads the principal from req.auth and passes it through to the factory untouched.
       const raw = request.raw as unknown as NodeIncomingMessageLike
       raw.auth = {

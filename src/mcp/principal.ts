@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely'
 import type { ConnectionPolicy } from '../domain/policy.js'
 import type { OdooClient, OdooSession } from '../odoo/types.js'
 import type { Connection } from '../store/connections.js'
-import { getConnectionByTokenHash, useConnectionByTokenHash } from '../store/connections.js'
+import { getConnectionByTokenHash } from '../store/connections.js'
 import type { SecretBox } from '../store/secret-box.js'
 import type { Database } from '../store/tables.js'
 import { hashToken, looksLikeConnectionToken } from '../store/tokens.js'
@@ -64,19 +64,9 @@ export function principalOf(
   }
 }
 
-/**
- * The principal of a bearer token, or null. With `count_use_at`, the use is counted in the same
- * statement as the look-up (store/connections.ts `useConnectionByTokenHash`), as /mcp does per request.
- */
-export async function resolvePrincipal(
-  deps: PrincipalDeps,
-  token: string,
-  options: { count_use_at?: Date } = {},
-): Promise<Principal | null> {
+/** The principal of a bearer token, or null for an unknown or revoked one. A read: use is counted apart (usage.ts). */
+export async function resolvePrincipal(deps: PrincipalDeps, token: string): Promise<Principal | null> {
   if (!looksLikeConnectionToken(token)) return null
-  const hash = hashToken(token)
-  const connection = options.count_use_at
-    ? await useConnectionByTokenHash(deps.db, hash, options.count_use_at)
-    : await getConnectionByTokenHash(deps.db, hash)
+  const connection = await getConnectionByTokenHash(deps.db, hashToken(token))
   return connection ? principalOf(deps, connection) : null
 }

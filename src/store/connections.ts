@@ -234,30 +234,36 @@ export async function rotateConnectionToken(
 }
 
 /** Records one use: one UPDATE incrementing in SQL, so concurrent requests each count. */
-/**
- * The active connection with this token hash, with its use counted (`last_used_at`,
- * `request_count`) by the same statement: one round trip per MCP request instead of a look-up and
- * then an update. Nothing is counted for an unknown or revoked token.
- */
-export async function useConnectionByTokenHash(
-  db: Kysely<Database>,
-  token_hash: string,
-  now: Date,
-): Promise<Connection | undefined> {
-  const row = await db
-    .updateTable('connection')
-    .set((eb) => ({ last_used_at: iso(now), request_count: eb('request_count', '+', 1) }))
-    .where('token_hash', '=', token_hash)
-    .where('status', '=', 'active')
-    .returningAll()
-    .executeTakeFirst()
-  return row && connectionFromRow(row)
-}
-
 export async function touchConnection(db: Kysely<Database>, connection_id: number, now: Date): Promise<void> {
   await db
     .updateTable('connection')
     .set((eb) => ({ last_used_at: iso(now), request_count: eb('request_count', '+', 1) }))
+    .where('connection_id', '=', connection_id)
+    .execute()
+}
+
+/**
+ * Adds `count` uses at once (the MCP usage counter's flush): one UPDATE adding in SQL, so replicas
+ * flushing at the same time each count; `last_used_at` only moves forward.
+ */
+export async function addConnectionUse(
+  db: Kysely<Database>,
+  connection_id: number,
+  count: number,
+  last_used_at: Date,
+): Promise<void> {
+  const at = iso(last_used_at)
+  await db
+    .updateTable('connection')
+    .set((eb) => ({
+      request_count: eb('request_count', '+', count),
+      last_used_at: eb
+        .case()
+        .when(eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
+        .then(at)
+        .else(eb.ref('last_used_at'))
+        .end(),
+    }))
     .where('connection_id', '=', connection_id)
     .execute()
 }

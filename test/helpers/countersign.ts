@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio'
+import { USAGE_FLUSH_MS } from '../../src/mcp/usage.js'
 
 export const CLI = join(process.cwd(), 'dist', 'cli.js')
 
@@ -208,4 +209,9 @@ export async function mcpStdioClient(
   await client.connect(transport)
   cleanups.push(() => client.close())
   return client
+}
+
+/** Waits until every server has written the uses it counted (src/mcp/usage.ts), with a margin. */
+export function afterUsageFlush(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, USAGE_FLUSH_MS + 500))
 }

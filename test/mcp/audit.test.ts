@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readStoreConfig } from '../../src/config.js'
 import { type AuditEntry, listAudit } from '../../src/store/audit-log.js'
 import { openStore, type Store } from '../../src/store/open-store.js'
-import { Cleanups, mcpStdioClient, runCli } from '../helpers/countersign.js'
+import { afterUsageFlush, Cleanups, mcpStdioClient, runCli } from '../helpers/countersign.js'
 import { callTool, type Deployment, startDeployment } from '../helpers/deployment.js'
 import { rawToolCall } from '../helpers/mcp-raw.js'
 
@@ -156,7 +156,8 @@ describe('audit log of tool calls, and connection usage', () => {
         for (const row of [...logged, denied]) expect(row?.payload).toBeNull()
       }
 
-      // Each request counted once, on its own connection.
+      // Each request counted once, on its own connection (written within a second: src/mcp/usage.ts).
+      await afterUsageFlush()
       const used = await show(demo.connection_id)
       expect(used.request_count).toBe(5)
       expect(Date.parse(used.last_used_at as string)).toBeGreaterThanOrEqual(started - 1000)
@@ -177,6 +178,7 @@ describe('audit log of tool calls, and connection usage', () => {
       ['get_record', 'invalid_arguments'],
     ])
     expect(logged[1]?.error).toContain('id: ')
+    await afterUsageFlush()
     const used = await show(demo.connection_id)
     expect(used.request_count).toBeGreaterThanOrEqual(2)
     expect(used.last_used_at).not.toBeNull()

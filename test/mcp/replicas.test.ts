@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readStoreConfig } from '../../src/config.js'
 import { listAudit } from '../../src/store/audit-log.js'
 import { openStore } from '../../src/store/open-store.js'
-import { Cleanups, type Era, mcpHttpClient, runCli } from '../helpers/countersign.js'
+import { afterUsageFlush, Cleanups, type Era, mcpHttpClient, runCli } from '../helpers/countersign.js'
 import { postgresAvailable } from '../helpers/databases.js'
 import { callTool, type Deployment, startDeployment } from '../helpers/deployment.js'
 import { type RoundRobinProxy, startRoundRobinProxy } from '../helpers/round-robin-proxy.js'
@@ -114,6 +114,8 @@ describe.skipIf(!postgresAvailable)('two replicas on one PostgreSQL, requests al
   })
 
   it('counts use and audits calls from both replicas in the one shared database', async () => {
+    // Each replica writes its counted uses once a second (src/mcp/usage.ts).
+    await afterUsageFlush()
     const shown = await runCli(['connection', 'show', String(demo.connection_id), '--json'], d.env)
     expect(shown.code).toBe(0)
     const connection = JSON.parse(shown.stdout) as { request_count: number; last_used_at: string }

@@ -6,7 +6,7 @@
  * working at the next request, and a policy change applies there too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Cleanups, mcpHttpClient, mcpStdioClient, runCli } from '../helpers/countersign.js'
+import { afterUsageFlush, Cleanups, mcpHttpClient, mcpStdioClient, runCli } from '../helpers/countersign.js'
 import { callTool, type Deployment, startDeployment } from '../helpers/deployment.js'
 
 const INITIALIZE = {
@@ -108,11 +108,14 @@ describe('MCP connection tokens', () => {
     await mcp('POST', `Bearer ${revoked.token}`)
     await mcp('GET', `Bearer ${revoked.token}`)
     await mcp('POST', `Bearer ${rotated.old}`)
+    // Uses are written once a second (src/mcp/usage.ts): wait for a write, or "unchanged" means nothing.
+    await afterUsageFlush()
     const after = await show(revoked.connection_id)
     expect(after).toMatchObject({ status: 'revoked', request_count: before.request_count })
     expect(after.last_used_at).toBe(before.last_used_at)
     expect((await show(rotated.connection_id)).request_count).toBe(rotatedBefore.request_count)
     await mcp('POST', `Bearer ${rotated.token}`)
+    await afterUsageFlush()
     expect((await show(rotated.connection_id)).request_count).toBe(rotatedBefore.request_count + 1)
   })
 
