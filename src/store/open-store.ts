@@ -77,7 +77,9 @@ function openSqlite(path: string, options: OpenStoreOptions): Store {
   const db = new Kysely<Database>({
     dialect: withStoreErrors(new SqliteDialect({ database: cachedStatements(sqlite) })),
   })
-  return makeStore(db, 'sqlite', label)
+  return makeStore(db, 'sqlite', label, async () => {
+    if (sqlite.open) sqlite.close()
+  })
 }
 
 async function openPostgres(url: string, options: OpenStoreOptions): Promise<Store> {
@@ -104,17 +106,21 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
     )
   }
   const db = new Kysely<Database>({ dialect: withStoreErrors(new PostgresDialect({ pool })) })
-  return makeStore(db, 'postgres', label)
+  return makeStore(db, 'postgres', label, async () => {
+    if (!pool.ended) await pool.end()
+  })
 }
 
-function makeStore(db: Kysely<Database>, kind: Engine, label: string): Store {
+function makeStore(db: Kysely<Database>, kind: Engine, label: string, closeHandle: () => Promise<void>): Store {
   let closing: Promise<void> | null = null
   return {
     db,
     kind,
     label,
     close() {
-      closing ??= db.destroy()
+      // Kysely's destroy() does nothing for a driver that never ran a query, and it would open the
+      // handle again on the next query; so the handle is closed here too.
+      closing ??= db.destroy().then(closeHandle)
       return closing
     },
   }

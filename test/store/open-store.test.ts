@@ -93,6 +93,16 @@ describe.skipIf(!postgresAvailable)('postgres: opening a database that does not 
 })
 
 describeEachEngine('opening', (_engine, t) => {
+  it('close releases the file handle or pool even when the store never ran a query', async () => {
+    // Kysely alone skips destroying a driver it never initialised, then opens it on the next query.
+    for (const use of [false, true]) {
+      const other = await t.openAnother()
+      if (use) await sql`select 1`.execute(other.db)
+      await other.close()
+      await expect(sql`select 1`.execute(other.db)).rejects.toThrow()
+    }
+  })
+
   it('driver errors come out as StoreError with the cause kept', async () => {
     const error = await sql`select * from no_such_table`.execute(t.store.db).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(StoreError)
