@@ -76,13 +76,13 @@ export function toolErrorResult(
         `Odoo refused this connection's credentials for ${login}: ${message}. The API key may have been revoked or may have expired; ask an MCP administrator to update the connection.`,
       )
     case 'timeout':
+    case 'network':
+      if (!error.request_sent) return errorResult(`${message}. Nothing was done; try again later.`)
       return errorResult(
         writes
           ? `${message}. The change may or may not have been applied: check in Odoo (e.g. with search_read) before trying again.`
           : `${message}. Try again in a moment.`,
       )
-    case 'network':
-      return errorResult(`${message}. Nothing was done; try again later.`)
     case 'server_error':
       return errorResult(`Odoo error${error.odoo_name ? ` (${error.odoo_name})` : ''}: ${message}`)
   }

@@ -27,15 +27,22 @@ export class OdooError extends Error {
   readonly kind: OdooErrorKind
   /** Odoo's fully qualified exception name, e.g. `odoo.exceptions.AccessError`, when Odoo sent one. */
   readonly odoo_name: string | null
+  /**
+   * For 'network' and 'timeout': whether the request had been sent in full before it failed, so Odoo
+   * (or a proxy in front of it) may have acted on it. False only when the call never left this process
+   * whole: connection refused, unknown host, TLS failure.
+   */
+  readonly request_sent: boolean
 
   constructor(
     kind: OdooErrorKind,
     message: string,
-    options: { odoo_name?: string | null; cause?: unknown } = {},
+    options: { odoo_name?: string | null; cause?: unknown; request_sent?: boolean } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.kind = kind
     this.odoo_name = options.odoo_name ?? null
+    this.request_sent = options.request_sent ?? true
   }
 }
 

@@ -20,8 +20,18 @@ export interface HttpPoster {
     body: unknown,
     headers: Record<string, string>,
     timeout_ms: number,
+    options?: RequestOptions,
   ): Promise<HttpAnswer>
   close(): void
+}
+
+export interface RequestOptions {
+  /**
+   * The call only reads, so it may be sent again when a pooled keep-alive connection turns out to
+   * have been closed by the server (ECONNRESET before any answer). Never set for writes: a reset
+   * can also mean Odoo received the call, and a write must run at most once.
+   */
+  read_only?: boolean
 }
 
 /** Bodies above this are refused rather than buffered: no Odoo answer we use comes near it. */
@@ -34,7 +44,27 @@ export function createHttpPoster(options: { maxSockets?: number } = {}): HttpPos
   const httpAgent = new http.Agent(agentOptions)
   const httpsAgent = new https.Agent(agentOptions)
 
-  function request(
+  async function request(
+    method: 'GET' | 'POST',
+    url: URL,
+    body: unknown,
+    headers: Record<string, string>,
+    timeout_ms: number,
+    options: RequestOptions = {},
+  ): Promise<HttpAnswer> {
+    const started = Date.now()
+    try {
+      return await attempt(method, url, body, headers, timeout_ms)
+    } catch (error) {
+      const left = timeout_ms - (Date.now() - started)
+      if (!(options.read_only && error instanceof StaleSocket && left > 0)) throw unwrap(error)
+      return await attempt(method, url, body, headers, left).catch((again) => {
+        throw unwrap(again)
+      })
+    }
+  }
+
+  function attempt(
     method: 'GET' | 'POST',
     url: URL,
     body: unknown,
@@ -46,7 +76,10 @@ export function createHttpPoster(options: { maxSockets?: number } = {}): HttpPos
     const lib = secure ? https : http
     return new Promise<HttpAnswer>((resolve, reject) => {
       let settled = false
-      const finish = (error: OdooError | null, answer?: HttpAnswer) => {
+      // Set once the whole request has been handed to the socket: from then on Odoo may act on it.
+      let sent = false
+      let answered = false
+      const finish = (error: OdooError | StaleSocket | null, answer?: HttpAnswer) => {
         if (settled) return
         settled = true
         clearTimeout(timer)
@@ -67,13 +100,18 @@ export function createHttpPoster(options: { maxSockets?: number } = {}): HttpPos
           },
         },
         (res) => {
+          answered = true
           const chunks: Buffer[] = []
           let size = 0
           res.on('data', (chunk: Buffer) => {
             size += chunk.length
             if (size > MAX_BODY_BYTES) {
               req.destroy()
-              finish(new OdooError('network', `Odoo at ${url.origin} sent more than ${MAX_BODY_BYTES} bytes`))
+              finish(
+                new OdooError('network', `Odoo at ${url.origin} sent more than ${MAX_BODY_BYTES} bytes`, {
+                  request_sent: true,
+                }),
+              )
               return
             }
             chunks.push(chunk)
@@ -89,22 +127,33 @@ export function createHttpPoster(options: { maxSockets?: number } = {}): HttpPos
             finish(
               new OdooError('network', `Odoo at ${url.origin} broke off its answer: ${cause.message}`, {
                 cause,
+                request_sent: true,
               }),
             ),
           )
         },
       )
       const timer = setTimeout(() => {
-        finish(new OdooError('timeout', `Odoo at ${url.origin} did not answer within ${timeout_ms} ms`))
+        finish(
+          new OdooError('timeout', `Odoo at ${url.origin} did not answer within ${timeout_ms} ms`, {
+            request_sent: sent,
+          }),
+        )
         req.destroy()
       }, timeout_ms)
-      req.on('error', (cause: NodeJS.ErrnoException) =>
-        finish(
-          new OdooError('network', `Cannot reach Odoo at ${url.origin}: ${cause.code ?? cause.message}`, {
-            cause,
-          }),
-        ),
-      )
+      req.on('finish', () => {
+        sent = true
+      })
+      req.on('error', (cause: NodeJS.ErrnoException) => {
+        const error = new OdooError(
+          'network',
+          `Cannot reach Odoo at ${url.origin}: ${cause.code ?? cause.message}`,
+          { cause, request_sent: sent },
+        )
+        // A pooled connection the server closed while idle: the request died with it unread.
+        const stale = req.reusedSocket && !answered && cause.code === 'ECONNRESET'
+        finish(stale ? new StaleSocket(error) : error)
+      })
       req.end(payload ?? undefined)
     })
   }
@@ -116,4 +165,15 @@ export function createHttpPoster(options: { maxSockets?: number } = {}): HttpPos
       httpsAgent.destroy()
     },
   }
+}
+
+/** A reset on a reused keep-alive socket before any answer; carries the error to report if not retried. */
+class StaleSocket extends Error {
+  constructor(readonly error: OdooError) {
+    super(error.message)
+  }
+}
+
+function unwrap(error: unknown): unknown {
+  return error instanceof StaleSocket ? error.error : error
 }

@@ -7,6 +7,7 @@
  */
 import { kindOfOdooName, OdooError } from './errors.js'
 import type { HttpAnswer, HttpPoster } from './http-post.js'
+import { isReadOnlyMethod } from './read-only.js'
 import type { CallParams, OdooClient, OdooCredentials, OdooSession, OdooVersion } from './types.js'
 import { parseVersion } from './version.js'
 
@@ -39,6 +40,7 @@ export function createJson2Client(options: Json2ClientOptions): OdooClient {
       body,
       { Authorization: `bearer ${secret}`, 'X-Odoo-Database': options.db, 'User-Agent': USER_AGENT },
       timeout_ms,
+      { read_only: isReadOnlyMethod(method) },
     )
     if (answer.status === 200) return parseJson<T>(answer, options.url)
     throw errorFromJson2(answer, options.url)
@@ -78,6 +80,7 @@ export function createJson2Client(options: Json2ClientOptions): OdooClient {
           null,
           { 'User-Agent': USER_AGENT },
           options.timeout_ms,
+          { read_only: true },
         )
         .then((answer) => {
           if (answer.status !== 200) throw errorFromJson2(answer, options.url)

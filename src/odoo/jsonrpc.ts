@@ -6,6 +6,7 @@
  */
 import { kindOfOdooName, OdooError } from './errors.js'
 import type { HttpPoster } from './http-post.js'
+import { isReadOnlyMethod } from './read-only.js'
 import type { CallParams, OdooClient, OdooCredentials, OdooSession, OdooVersion } from './types.js'
 import { parseVersion } from './version.js'
 
@@ -33,12 +34,15 @@ export function createJsonRpcClient(options: JsonRpcClientOptions): OdooClient {
     args: unknown[],
     timeout_ms = options.timeout_ms,
   ): Promise<T> {
+    // `common` calls (version, authenticate) change nothing; `object` calls name the Odoo method in args[4].
+    const read_only = service === 'common' || (service === 'object' && isReadOnlyMethod(String(args[4])))
     const answer = await options.http.request(
       'POST',
       endpoint,
       { jsonrpc: '2.0', method: 'call', params: { service, method, args }, id: nextId++ },
       {},
       timeout_ms,
+      { read_only },
     )
     let parsed: { result?: T; error?: JsonRpcErrorBody }
     try {

@@ -42,6 +42,17 @@ describe('tool errors for the AI', () => {
     expect(text).toContain('may or may not have been applied')
   })
 
+  it('says nothing was done only when the call never reached Odoo', () => {
+    const text = (error: OdooError, writes: boolean) =>
+      toolErrorResult(error, 'delete_record', 'demo', writes).content[0]?.text ?? ''
+    const refused = new OdooError('network', 'Cannot reach Odoo at x: ECONNREFUSED', { request_sent: false })
+    const reset = new OdooError('network', 'Cannot reach Odoo at x: ECONNRESET', { request_sent: true })
+    expect(text(refused, true)).toContain('Nothing was done')
+    expect(text(reset, true)).toContain('may or may not have been applied')
+    expect(text(reset, true)).not.toContain('Nothing was done')
+    expect(text(reset, false)).toContain('Try again')
+  })
+
   it('passes Countersign’s own refusals through and rethrows anything unexpected', () => {
     expect(toolErrorResult(new ToolError('no'), 'x', 'demo', false).content[0]?.text).toBe('no')
     expect(() => toolErrorResult(new TypeError('bug'), 'x', 'demo', false)).toThrow(TypeError)

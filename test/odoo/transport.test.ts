@@ -101,4 +101,89 @@ describe('Odoo client transport', () => {
       expect((error as OdooError).message).toMatch(/ODOO_URL/)
     }
   })
+
+  describe('a keep-alive connection the server reset before answering', () => {
+    // Answers the first request on each connection and resets the connection at the next one, as a
+    // server does that closed an idle keep-alive connection just as the client reused it.
+    async function resettingServer() {
+      const seen = { requests: 0, connections: 0 }
+      const server = createServer((req, res) => {
+        seen.requests++
+        const served = (req.socket as Socket & { served?: number }).served ?? 0
+        ;(req.socket as Socket & { served?: number }).served = served + 1
+        if (served > 0) {
+          req.socket.resetAndDestroy()
+          return
+        }
+        let body = ''
+        req.on('data', (c) => {
+          body += c
+        })
+        req.on('end', () => {
+          res.setHeader('Content-Type', 'application/json')
+          res.end(JSON.stringify({ jsonrpc: '2.0', id: JSON.parse(body).id, result: 7 }))
+        })
+      })
+      server.on('connection', () => {
+        seen.connections++
+      })
+      const url = await listen(server)
+      const odoo = createOdooClient({ url, db: 'x', protocol: 'jsonrpc', timeout_ms: 2000 })
+      cleanups.push(
+        () => new Promise<void>((r) => server.close(() => r())),
+        () => odoo.close(),
+      )
+      return { seen, session: odoo.session({ login: 'a', secret: 'b', uid: 2 }) }
+    }
+
+    it('sends a read again on a new connection', async () => {
+      const { seen, session } = await resettingServer()
+      expect(await session.call('res.partner', 'search_count', { kwargs: { domain: [] } })).toBe(7)
+      expect(await session.call('res.partner', 'search_count', { kwargs: { domain: [] } })).toBe(7)
+      expect(seen).toEqual({ requests: 3, connections: 2 })
+    })
+
+    it('never sends a write again, and says it may have arrived', async () => {
+      const { seen, session } = await resettingServer()
+      expect(await session.call('res.partner', 'search_count', { kwargs: { domain: [] } })).toBe(7)
+      const error = await session.call('res.partner', 'unlink', { ids: [1] }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(OdooError)
+      expect(error).toMatchObject({ kind: 'network', request_sent: true })
+      expect((error as OdooError).message).toContain('ECONNRESET')
+      await new Promise((r) => setTimeout(r, 100))
+      expect(seen).toEqual({ requests: 2, connections: 1 })
+    })
+  })
+
+  it('tells a call that never left (refused) from one that may have arrived (timed out)', async () => {
+    const closed = createTcpServer()
+    const closedUrl = await listen(closed)
+    await new Promise<void>((r) => closed.close(() => r()))
+    const refused = createOdooClient({ url: closedUrl, db: 'x', protocol: 'json2', timeout_ms: 2000 })
+    cleanups.push(() => refused.close())
+    const neverSent = await refused
+      .session({ login: 'a', secret: 'b', uid: 2 })
+      .call('res.partner', 'unlink', { ids: [1] })
+      .catch((e: unknown) => e)
+    expect(neverSent).toMatchObject({ kind: 'network', request_sent: false })
+
+    const sockets: Socket[] = []
+    const silent = createTcpServer((socket) => {
+      sockets.push(socket)
+    })
+    const silentUrl = await listen(silent)
+    const slow = createOdooClient({ url: silentUrl, db: 'x', protocol: 'json2', timeout_ms: 200 })
+    cleanups.push(
+      () => {
+        for (const socket of sockets) socket.destroy()
+        return new Promise<void>((r) => silent.close(() => r()))
+      },
+      () => slow.close(),
+    )
+    const maybe = await slow
+      .session({ login: 'a', secret: 'b', uid: 2 })
+      .call('res.partner', 'unlink', { ids: [1] })
+      .catch((e: unknown) => e)
+    expect(maybe).toMatchObject({ kind: 'timeout', request_sent: true })
+  })
 })
