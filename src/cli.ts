@@ -60,9 +60,14 @@ program
 program
   .command('stdio')
   .description('serve MCP over stdin/stdout for a local AI client, as the connection the token belongs to')
-  .requiredOption('--token <token>', 'the connection token (csk_…)')
-  .action((options: { token: string }) =>
-    run(async () => (await import('./commands/stdio.js')).stdioCommand(process.env, options.token)),
+  .option('--token <token>', 'the connection token (csk_…); or set COUNTERSIGN_TOKEN, which ps does not show')
+  .action((options: { token?: string }) =>
+    run(async () => {
+      const token = options.token ?? process.env.COUNTERSIGN_TOKEN
+      if (!token)
+        throw new Error('stdio needs the connection token: --token csk_… or COUNTERSIGN_TOKEN=csk_…')
+      await (await import('./commands/stdio.js')).stdioCommand(process.env, token)
+    }),
   )
 
 program
@@ -109,7 +114,7 @@ policyOptions(
     .requiredOption('--user <login>', 'the Odoo login the AI acts as')
     .requiredOption(
       '--odoo-api-key <key>',
-      'that user’s Odoo API key (or password); checked against Odoo now',
+      'that user’s Odoo API key (or password); checked against Odoo now. "-" reads it from stdin, out of the process list',
     ),
   true,
 ).action((options) =>

@@ -27,6 +27,7 @@ const NO_ODOO: OdooClient = {
   db: '',
   protocol: 'jsonrpc',
   version: () => Promise.reject(new Error('this command does not talk to Odoo')),
+  ping: () => Promise.reject(new Error('this command does not talk to Odoo')),
   authenticate: () => Promise.reject(new Error('this command does not talk to Odoo')),
   session: () => {
     throw new Error('this command does not talk to Odoo')
@@ -98,13 +99,14 @@ export async function connectionCreate(
   env: Env,
   options: PolicyOptions & { name: string; user: string; odooApiKey: string },
 ): Promise<void> {
+  const odoo_secret = options.odooApiKey === '-' ? await secretFromStdin() : options.odooApiKey
   const { connection, token } = await withDeps(env, true, (deps) =>
     createConnection(
       deps,
       {
         name: options.name,
         odoo_login: options.user,
-        odoo_secret: options.odooApiKey,
+        odoo_secret,
         write_access: options.write ?? false,
         allowed_tools: toolList(options.allowTools) ?? [],
         approval_tools: toolList(options.approvalTools) ?? [],
@@ -121,6 +123,19 @@ export async function connectionCreate(
   console.log(describe(connection))
   console.log('\nMCP token — shown once, copy it now:')
   console.log(`  ${token}`)
+}
+
+/** The first line of stdin (`--odoo-api-key -`): a pipe or a prompt-less paste, never echoed back. */
+async function secretFromStdin(): Promise<string> {
+  let text = ''
+  for await (const chunk of process.stdin) {
+    text += String(chunk)
+    if (text.includes('\n')) break
+  }
+  const secret = text.split(/\r?\n/)[0]?.trim() ?? ''
+  if (!secret)
+    throw new Error('--odoo-api-key -: stdin held no key (pipe it in, e.g. `printf %s "$KEY" | …`)')
+  return secret
 }
 
 export async function connectionList(env: Env, options: { json?: boolean }): Promise<void> {

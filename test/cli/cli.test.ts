@@ -105,6 +105,32 @@ describe('connection commands refuse bad input and create nothing', () => {
     expect(await count()).toBe(0)
   })
 
+  it('reads the Odoo key from stdin with --odoo-api-key -, keeping it out of the process list', async () => {
+    const before = await count()
+    const args = [
+      'connection',
+      'create',
+      '--name',
+      'piped',
+      '--user',
+      'demo',
+      '--odoo-api-key',
+      '-',
+      '--json',
+    ]
+    const empty = await runCli(args, env, 60_000, { stdin: '' })
+    expect(empty.code).toBe(1)
+    expect(empty.stderr.trim()).toMatch(/stdin held no key/)
+    const wrong = await runCli(args, env, 60_000, { stdin: 'not-the-key\n' })
+    expect(wrong.code).toBe(1)
+    expect(wrong.stderr.trim()).toMatch(/Odoo refused the login 'demo'/)
+    expect(await count()).toBe(before)
+    const piped = await runCli(args, env, 60_000, { stdin: `${sandbox.user('demo').api_key}\n` })
+    expect(piped.code).toBe(0)
+    expect(JSON.parse(piped.stdout)).toMatchObject({ odoo_login: 'demo', name: 'piped' })
+    expect(await count()).toBe(before + 1)
+  })
+
   it('creates with decimal expiry hours, updates, rotates and revokes', async () => {
     const created = await runCli(
       [

@@ -70,9 +70,15 @@ export interface CliResult {
   stderr: string
 }
 
-export function runCli(args: string[], env: Record<string, string>, timeout_ms = 60_000): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  timeout_ms = 60_000,
+  options: { stdin?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] })
+    child.stdin.end(options.stdin ?? '') // without input, stdin is at its end at once, as with </dev/null
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (c) => {

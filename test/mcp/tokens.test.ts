@@ -5,8 +5,17 @@
  * refuses at start with one line; a token revoked or rotated while `countersign stdio` runs stops
  * working at the next request, and a policy change applies there too.
  */
+import { Client } from '@modelcontextprotocol/client'
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { afterUsageFlush, Cleanups, mcpHttpClient, mcpStdioClient, runCli } from '../helpers/countersign.js'
+import {
+  afterUsageFlush,
+  CLI,
+  Cleanups,
+  mcpHttpClient,
+  mcpStdioClient,
+  runCli,
+} from '../helpers/countersign.js'
 import { callTool, type Deployment, startDeployment } from '../helpers/deployment.js'
 
 const INITIALIZE = {
@@ -138,6 +147,31 @@ describe('MCP connection tokens', () => {
         'countersign: unknown or revoked connection token (create one with `countersign connection create`)',
       ])
     }
+  })
+
+  it('stdio takes the token from COUNTERSIGN_TOKEN too, and names both ways when it has none', async () => {
+    const none = await runCli(['stdio'], d.env)
+    expect(none.code).toBe(1)
+    expect(none.stderr.trim()).toBe(
+      'countersign: stdio needs the connection token: --token csk_… or COUNTERSIGN_TOKEN=csk_…',
+    )
+    const refused = await runCli(['stdio'], { ...d.env, COUNTERSIGN_TOKEN: revoked.token })
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('unknown or revoked connection token')
+    const fresh = await d.connection('demo', [])
+    const client = new Client({ name: 'countersign-test', version: '1.0.0' })
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [CLI, 'stdio'],
+        env: { ...d.env, COUNTERSIGN_TOKEN: fresh.token },
+        stderr: 'pipe',
+      }),
+    )
+    cleanups.push(() => client.close())
+    expect(await callTool(client, 'count_records', { model: 'res.partner' })).toMatchObject({
+      count: expect.any(Number),
+    })
   })
 
   it('stdio: a revocation while it runs stops the next request', async () => {
