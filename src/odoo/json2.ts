@@ -46,6 +46,19 @@ export function createJson2Client(options: Json2ClientOptions): OdooClient {
     throw errorFromJson2(answer, options.url)
   }
 
+  async function fetchVersion(): Promise<OdooVersion> {
+    const answer = await options.http.request(
+      'GET',
+      new URL('/web/version', `${options.url}/`),
+      null,
+      { 'User-Agent': USER_AGENT },
+      options.timeout_ms,
+      { read_only: true },
+    )
+    if (answer.status !== 200) throw errorFromJson2(answer, options.url)
+    return parseVersion(parseJson<Record<string, unknown>>(answer, options.url))
+  }
+
   function session(credentials: OdooCredentials & { uid: number }): OdooSession {
     const { login, secret, uid } = credentials
     return {
@@ -72,20 +85,11 @@ export function createJson2Client(options: Json2ClientOptions): OdooClient {
     url: options.url,
     db: options.db,
     protocol: 'json2',
+    async ping() {
+      await fetchVersion()
+    },
     version() {
-      version ??= options.http
-        .request(
-          'GET',
-          new URL('/web/version', `${options.url}/`),
-          null,
-          { 'User-Agent': USER_AGENT },
-          options.timeout_ms,
-          { read_only: true },
-        )
-        .then((answer) => {
-          if (answer.status !== 200) throw errorFromJson2(answer, options.url)
-          return parseVersion(parseJson<Record<string, unknown>>(answer, options.url))
-        })
+      version ??= fetchVersion()
       version.catch(() => {
         version = null
       })

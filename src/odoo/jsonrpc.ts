@@ -92,6 +92,9 @@ export function createJsonRpcClient(options: JsonRpcClientOptions): OdooClient {
     url: options.url,
     db: options.db,
     protocol: 'jsonrpc',
+    async ping() {
+      parseVersion(await rpc<Record<string, unknown>>('common', 'version', []))
+    },
     version() {
       version ??= rpc<Record<string, unknown>>('common', 'version', []).then(parseVersion)
       version.catch(() => {

@@ -46,6 +46,8 @@ export interface OdooClient {
   readonly protocol: 'jsonrpc' | 'json2'
   /** Odoo's version (no credentials needed); cached after the first answer. */
   version(): Promise<OdooVersion>
+  /** Asks Odoo for its version now, never from the cache: whether Odoo answers at this moment. */
+  ping(): Promise<void>
   /** Checks the credentials against Odoo; throws OdooError('authentication_failed') when wrong. */
   authenticate(credentials: OdooCredentials): Promise<OdooSession>
   /** A session for credentials already checked, whose uid is known: no round trip. */

@@ -7,6 +7,29 @@ import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import type { Runtime } from '../runtime.js'
 
+/**
+ * /metrics answers anyone, and counting every request reads the whole table (on SQLite, blocking
+ * the process while it does): one count serves every scrape for this long.
+ */
+export const METRICS_CACHE_MS = 5000
+
+/** `load`, run at most once per `ms`; callers meanwhile share its last (or in-flight) answer. */
+function sharedFor<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | null = null
+  return () => {
+    const now = performance.now()
+    if (last && now - last.at < ms) return last.value
+    const value = load()
+    const entry = { at: now, value }
+    last = entry
+    // A failed count is not kept: the next scrape tries again.
+    value.catch(() => {
+      if (last === entry) last = null
+    })
+    return value
+  }
+}
+
 export async function healthRoutes(app: FastifyInstance, options: { runtime: Runtime }): Promise<void> {
   const { runtime } = options
   app.get('/healthz', async () => ({ status: 'ok' }))
@@ -19,7 +42,7 @@ export async function healthRoutes(app: FastifyInstance, options: { runtime: Run
       checks.database = error instanceof Error ? error.message : 'unavailable'
     }
     try {
-      await runtime.odoo.version()
+      await runtime.odoo.ping()
       checks.odoo = 'ok'
     } catch (error) {
       checks.odoo = error instanceof Error ? error.message : 'unavailable'
@@ -27,12 +50,15 @@ export async function healthRoutes(app: FastifyInstance, options: { runtime: Run
     const ready = Object.values(checks).every((v) => v === 'ok')
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks })
   })
-  app.get('/metrics', async (_request, reply) => {
-    const counts = await runtime.store.db
+  const countByStatus = sharedFor(METRICS_CACHE_MS, () =>
+    runtime.store.db
       .selectFrom('approval_request')
       .select(['status', (eb) => eb.fn.countAll<string | number>().as('n')])
       .groupBy('status')
-      .execute()
+      .execute(),
+  )
+  app.get('/metrics', async (_request, reply) => {
+    const counts = await countByStatus()
     const memory = process.memoryUsage()
     const lines = [
       '# HELP countersign_approval_requests Approval requests by status.',
