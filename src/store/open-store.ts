@@ -111,7 +111,12 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
   })
 }
 
-function makeStore(db: Kysely<Database>, kind: Engine, label: string, closeHandle: () => Promise<void>): Store {
+function makeStore(
+  db: Kysely<Database>,
+  kind: Engine,
+  label: string,
+  closeHandle: () => Promise<void>,
+): Store {
   let closing: Promise<void> | null = null
   return {
     db,
