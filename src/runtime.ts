@@ -13,8 +13,9 @@ import type { Logger } from './logger.js'
 import type { McpContext } from './mcp/server.js'
 import { createUsageCounter, type UsageCounter } from './mcp/usage.js'
 import { createActivityNotifier, SILENT_NOTIFIER } from './notify/odoo-activity.js'
+import { isOdooError } from './odoo/errors.js'
 import { createOdooClient } from './odoo/index.js'
-import type { OdooClient, OdooSession } from './odoo/types.js'
+import type { OdooClient, OdooSession, OdooVersion } from './odoo/types.js'
 import { appendAudit, type NewAuditEntry } from './store/audit-log.js'
 import { migrateToLatest } from './store/migrate.js'
 import { openStore, type Store } from './store/open-store.js'
@@ -82,6 +83,35 @@ function sessionKey(secret: string): Buffer {
   return Buffer.from(hkdfSync('sha256', secret.normalize('NFC'), 'countersign', 'console-session/v1', 32))
 }
 
+/** How long start-up waits for an Odoo that refuses connections (e.g. started at the same moment). */
+export const ODOO_START_WAIT_MS = 30_000
+
+/**
+ * Odoo's version, read at start. While Odoo refuses connections — it may be starting next to us, as
+ * in a docker compose file — this retries each second up to ODOO_START_WAIT_MS; any other failure
+ * (a wrong URL answering HTML, a timeout) stops start-up at once with its own message.
+ */
+async function versionAtStart(odoo: OdooClient, logger: Logger): Promise<OdooVersion> {
+  const until = Date.now() + ODOO_START_WAIT_MS
+  let warned = false
+  for (;;) {
+    try {
+      return await odoo.version()
+    } catch (error) {
+      const refused = isOdooError(error) && error.kind === 'network' && !error.request_sent
+      if (!refused || Date.now() >= until) throw error
+      if (!warned) {
+        logger.warn(
+          { odoo_url: odoo.url, reason: error.message },
+          `Odoo is not answering yet; waiting up to ${ODOO_START_WAIT_MS / 1000} s`,
+        )
+        warned = true
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+    }
+  }
+}
+
 export async function createRuntime(
   config: RuntimeConfig,
   logger: Logger,
@@ -90,7 +120,7 @@ export async function createRuntime(
   const { store, secrets, session_key } = await openStoreAndSecrets(config.store, logger)
   const odoo = createOdooClient(config.odoo)
   try {
-    const version = await odoo.version()
+    const version = await versionAtStart(odoo, logger)
     let service: OdooSession | null = null
     if (config.odoo.service) {
       service = await odoo.authenticate(config.odoo.service)
