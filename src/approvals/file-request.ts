@@ -7,10 +7,10 @@
  */
 import { fingerprint } from '../domain/canonical-json.js'
 import { expiresAt } from '../domain/decide.js'
-import { pendingMessage, reviewer } from '../domain/status-message.js'
+import { alreadyPendingMessage, pendingMessage, reviewer } from '../domain/status-message.js'
 import { summarize } from '../domain/summary.js'
 import type { Principal } from '../mcp/principal.js'
-import { type ApprovalRequest, insertApprovalRequest } from '../store/approval-requests.js'
+import { type ApprovalRequest, findPendingTwin, insertApprovalRequest } from '../store/approval-requests.js'
 import { setActivityIds } from '../store/approval-transitions.js'
 import { appendAudit } from '../store/audit-log.js'
 import { clip } from '../tools/facts.js'
@@ -28,13 +28,27 @@ export async function fileRequest(
   args: unknown,
   ctx: ToolContext,
 ): Promise<ToolOutput> {
+  const frozen = fingerprint(args)
+  const twinOf = (now: Date) => ({
+    connection_id: principal.connection_id,
+    tool: tool.name,
+    arguments_sha256: frozen.arguments_sha256,
+    now,
+  })
+  // An AI that retries, or a user who asks twice, must not queue the same action for the approver
+  // twice: an identical call while one is pending points to that one, without reading Odoo again.
+  const waiting = await findPendingTwin(deps.db, twinOf(deps.clock()))
+  if (waiting) return alreadyPending(deps, principal, waiting)
+
   const facts = tool.describe ? await tool.describe(ctx, args) : null
   const summary = facts ? summarize(facts) : `Run ${tool.name} with ${clip(JSON.stringify(args), 300)}.`
-  const frozen = fingerprint(args)
   const now = deps.clock()
   const approver = principal.policy.approver
-  // The request and its audit entry land together or not at all.
+  // The request and its audit entry land together or not at all. Checked again inside: on SQLite
+  // this transaction is the only writer, so two identical calls racing here still file one request.
   const filed = await deps.db.transaction().execute(async (trx) => {
+    const twin = await findPendingTwin(trx, twinOf(now))
+    if (twin) return { request: twin, new: false }
     const request = await insertApprovalRequest(trx, {
       connection_id: principal.connection_id,
       tool: tool.name,
@@ -63,25 +77,59 @@ export async function fileRequest(
       model: request.model,
       detail: { summary, arguments_sha256: frozen.arguments_sha256, approver: approver?.login ?? null },
     })
-    return request
+    return { request, new: true }
   })
+  if (!filed.new) return alreadyPending(deps, principal, filed.request)
 
   try {
-    await notifyFiled(deps, filed)
+    await notifyFiled(deps, filed.request)
   } catch (error) {
     // Filed is filed: the activity is a courtesy, the console and the API list the request anyway.
-    deps.logger.warn({ err: error, request_id: filed.request_id }, 'could not notify the approver')
+    deps.logger.warn({ err: error, request_id: filed.request.request_id }, 'could not notify the approver')
   }
 
   const structured = {
     status: 'pending_approval',
-    request_id: filed.request_id,
+    request_id: filed.request.request_id,
     summary,
-    approver: reviewer(filed),
-    expires_at: filed.expires_at.toISOString(),
-    message: pendingMessage(filed),
+    approver: reviewer(filed.request),
+    expires_at: filed.request.expires_at.toISOString(),
+    message: pendingMessage(filed.request),
   }
-  return { structured, headline: `Awaiting approval (request ${filed.request_id}): ${summary}` }
+  return { structured, headline: `Awaiting approval (request ${filed.request.request_id}): ${summary}` }
+}
+
+/** The answer for a call identical to a pending request: that request, nothing new filed or notified. */
+async function alreadyPending(
+  deps: ApprovalsDeps,
+  principal: Principal,
+  request: ApprovalRequest,
+): Promise<ToolOutput> {
+  await deps.audit({
+    at: deps.clock(),
+    event: 'request_filed',
+    outcome: 'already_pending',
+    connection_id: principal.connection_id,
+    request_id: request.request_id,
+    actor_uid: principal.odoo.uid,
+    actor_login: principal.odoo.login,
+    tool: request.tool,
+    model: request.model,
+    detail: { arguments_sha256: request.arguments_sha256 },
+  })
+  const structured = {
+    status: 'pending_approval',
+    request_id: request.request_id,
+    summary: request.summary,
+    approver: reviewer(request),
+    expires_at: request.expires_at.toISOString(),
+    already_filed: true,
+    message: alreadyPendingMessage(request),
+  }
+  return {
+    structured,
+    headline: `Already awaiting approval (request ${request.request_id}, not filed again): ${request.summary}`,
+  }
 }
 
 /**

@@ -58,6 +58,18 @@ export function pendingMessage(
   )
 }
 
+/** For a call identical to a request that is still pending: nothing new was filed. */
+export function alreadyPendingMessage(
+  request: Reviewed & Pick<ApprovalRequest, 'request_id' | 'tool' | 'expires_at' | 'requested_at'>,
+): string {
+  return (
+    `An identical request (request_id ${request.request_id}, filed ${request.requested_at.toISOString()}) is already ` +
+    `awaiting human approval by ${who(request)} (until ${request.expires_at.toISOString()}); it was not filed again. ` +
+    `Tell the user; call check_approval_status with request_id ${request.request_id} when they ask. ` +
+    `Do not call ${request.tool} again.`
+  )
+}
+
 export function statusMessage(request: Described): string {
   const id = request.request_id
   const decider = request.decided_by_name ?? 'the approver'

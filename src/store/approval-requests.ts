@@ -219,6 +219,27 @@ export async function listApprovalRequests(
 }
 
 /**
+ * The newest request of this connection, for this tool and these exact arguments, still pending and
+ * not yet past `expires_at` at `now`: the one an identical new call should point to instead of filing
+ * a second. Reads only the partial index of migration 0003.
+ */
+export async function findPendingTwin(
+  db: Kysely<Database>,
+  twin: { connection_id: number; tool: string; arguments_sha256: string; now: Date },
+): Promise<ApprovalRequest | undefined> {
+  const table =
+    engineOf(db) === 'sqlite'
+      ? sql`approval_request indexed by approval_request_pending_twin_idx`
+      : sql`approval_request`
+  const { rows } = await sql<Selectable<ApprovalRequestTable>>`
+    select * from ${table}
+    where status = 'pending' and arguments_sha256 = ${twin.arguments_sha256}
+      and connection_id = ${twin.connection_id} and tool = ${twin.tool} and expires_at > ${iso(twin.now)}
+    order by request_id desc limit 1`.execute(db)
+  return rows[0] ? approvalRequestFromRow(rows[0]) : undefined
+}
+
+/**
  * Approved requests whose execution nobody claimed, decided before `decided_before`, oldest first:
  * what recovery resumes after a process died between a decision and its claim. Reads only the
  * partial index of migration 0002, whatever the history holds.

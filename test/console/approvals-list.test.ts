@@ -38,7 +38,8 @@ describe('approvals list and outcomes', () => {
   it('an approved call that fails in Odoo shows the error on the request page', async () => {
     const [invoice] = await makeDraftInvoices(d.demo.client, 1)
     const first = await fileRequest(d.demo.client, 'delete_record', { model: 'account.move', id: invoice })
-    const second = await fileRequest(d.demo.client, 'delete_record', { model: 'account.move', id: invoice })
+    // The same deletion through another tool: an identical call would point to the first request.
+    const second = await fileRequest(d.demo.client, 'batch_delete', { model: 'account.move', ids: [invoice] })
     expect((await agents.admin.post(`/approvals/${first}/approve`)).status).toBe(303)
     const answer = await agents.admin.post(`/approvals/${second}/approve`)
     expect(answer.status).toBe(303)
@@ -70,13 +71,8 @@ describe('approvals list and outcomes', () => {
 
     // Fill more than a page: 25 newer pending requests push `held`, the oldest, to page 2.
     const filed: number[] = []
-    for (let i = 0; i < 25; i++)
-      filed.push(
-        await fileRequest(d.demo.client, 'batch_delete', {
-          model: 'account.move',
-          ids: [drafts[5] as number],
-        }),
-      )
+    for (const invoice of await makeDraftInvoices(d.demo.client, 25))
+      filed.push(await fileRequest(d.demo.client, 'batch_delete', { model: 'account.move', ids: [invoice] }))
     const page1 = await admin.get('/approvals')
     expect(ids(page1.text)).toHaveLength(25)
     expect(ids(page1.text)[0]).toBe(filed[24]) // newest first

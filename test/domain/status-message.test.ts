@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { OUTCOME_UNKNOWN } from '../../src/domain/approval-request.js'
-import { pendingMessage, reviewer, statusMessage } from '../../src/domain/status-message.js'
+import {
+  alreadyPendingMessage,
+  pendingMessage,
+  reviewer,
+  statusMessage,
+} from '../../src/domain/status-message.js'
 
 const request = {
   request_id: 42,
@@ -26,6 +31,15 @@ describe('status messages for the AI', () => {
     expect(pendingMessage({ ...request, approver_uid: null, approver_name: null })).toContain(
       'by an MCP administrator (until',
     )
+  })
+
+  it('for an identical call, points to the request already waiting and says nothing new was filed', () => {
+    const text = alreadyPendingMessage({ ...request, requested_at: new Date('2026-11-24T10:00:00.000Z') })
+    expect(text).toMatch(/^An identical request \(request_id 42, filed 2026-11-24T10:00:00\.000Z\)/)
+    expect(text).toContain('awaiting human approval by Mitchell Admin (until 2026-11-24T14:00:00.000Z)')
+    expect(text).toContain('it was not filed again')
+    expect(text).toContain('call check_approval_status with request_id 42')
+    expect(text).toContain('Do not call batch_delete again.')
   })
 
   it('never names the requester as the one to approve, even when they are the assigned approver', () => {

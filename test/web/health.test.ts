@@ -21,13 +21,15 @@ describe('health and metrics endpoints', () => {
   let d: Deployment
   let url: string
   let file_one: () => Promise<number>
+  let partner = 10
 
   beforeAll(async () => {
     d = await startDeployment(cleanups)
     url = d.servers[0]!.url
     const { token } = await d.connection('demo', ['--write', '--approval-tools', 'delete_record'])
     const ai = await d.mcp(token)
-    file_one = () => file(ai, 'delete_record', { model: 'res.partner', id: 12 })
+    // Each call deletes another partner: an identical call would not file a new request.
+    file_one = () => file(ai, 'delete_record', { model: 'res.partner', id: partner++ })
   })
   afterAll(() => cleanups.run())
 

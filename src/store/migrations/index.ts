@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely'
 import type { Engine } from '../engine.js'
 import * as m0001 from './0001-initial.js'
 import * as m0002 from './0002-unclaimed-index.js'
+import * as m0003 from './0003-pending-twin-index.js'
 
 export interface EngineMigration {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>
@@ -17,4 +18,5 @@ export interface EngineMigration {
 export const MIGRATIONS: Readonly<Record<string, EngineMigration>> = Object.freeze({
   '0001-initial': m0001,
   '0002-unclaimed-index': m0002,
+  '0003-pending-twin-index': m0003,
 })
