@@ -1,6 +1,7 @@
 /**
- * Figure 2: filing a gated request (`delete_record` on a quotation, or on a partner with a real
- * Odoo). End to end through MCP at concurrency 1 and 32 (latency and filings per second), and in
+ * Figure 2: filing a gated request (`update_record` of a quotation, or of a partner with a real
+ * Odoo; never approved, so nothing is written). Each call sets another value: an identical call
+ * while its request is pending would only point to that request (approvals/file-request.ts). End to end through MCP at concurrency 1 and 32 (latency and filings per second), and in
  * this process with the product's own functions: `fileRequest` with its Odoo session and notifier
  * wrapped by timers, so Countersign's own share = total − time spent waiting for Odoo; and each of
  * its pieces (validation, summary, fingerprint, the request + audit transaction, the read-back and
@@ -15,17 +16,17 @@ import { resolvePrincipal } from '../src/mcp/principal.js'
 import type { Notifier } from '../src/notify/odoo-activity.js'
 import type { OdooSession } from '../src/odoo/types.js'
 import type { Runtime } from '../src/runtime.js'
-import { getApprovalRequest, insertApprovalRequest } from '../src/store/approval-requests.js'
+import { findPendingTwin, getApprovalRequest, insertApprovalRequest } from '../src/store/approval-requests.js'
 import { setActivityIds } from '../src/store/approval-transitions.js'
 import { appendAudit } from '../src/store/audit-log.js'
-import { deleteRecord } from '../src/tools/write-tools.js'
+import { updateRecord } from '../src/tools/write-tools.js'
 import type { Deployment } from './deployment.js'
 import { mcpPoster } from './http.js'
 import { type Row, ratioOf } from './report.js'
 import { measure, type Summary, summarize as summarizeTimes } from './stats.js'
 import type { OdooTarget } from './target.js'
 
-/** A record the requester may read, whose deletion the bench files (and never approves). */
+/** A record the requester may read, whose update the bench files (and never approves). */
 export async function recordToDelete(
   d: Deployment,
   target: OdooTarget,
@@ -40,7 +41,7 @@ export async function recordToDelete(
       .catch(() => [])
     if (row) return { model, id: row.id }
   }
-  throw new Error(`${target.requester.login} can read no sale.order or res.partner to file a deletion of`)
+  throw new Error(`${target.requester.login} can read no sale.order or res.partner to file an update of`)
 }
 
 /**
@@ -85,13 +86,20 @@ export async function filing(
 ): Promise<Row[]> {
   const section = `2. filing a gated request (${d.engine})`
   const record = await recordToDelete(d, target)
-  const args = { model: record.model, id: record.id }
+  let serial = 0
+  // A field both models have is not needed: the values are stored, never written.
+  const nextArgs = () => ({
+    model: record.model,
+    ids: [record.id],
+    values: { client_order_ref: `bench ${serial++}` },
+  })
+  const args = nextArgs()
   const n = options.quick ? 100 : 1000
   const rows: Row[] = []
 
   // End to end: what the AI waits for.
   const mcp = mcpPoster(d.server.url, d.gated.token)
-  const file = () => mcp.call('tools/call', { name: 'delete_record', arguments: args })
+  const file = () => mcp.call('tools/call', { name: 'update_record', arguments: nextArgs() })
   const e2e1 = await measure(file, { warmup: 50, count: n, concurrency: 1 })
   const e2e32 = await measure(file, { warmup: 50, count: n * 2, concurrency: 32 })
   mcp.close()
@@ -114,8 +122,8 @@ export async function filing(
     }
     const ctx = { odoo: session, odoo_major: runtime.odoo_major, protocol: runtime.odoo.protocol }
     const t0 = performance.now()
-    const parsed = deleteRecord.input.parse(args)
-    const output = await fileRequest(deps, { ...principal, odoo: session }, deleteRecord, parsed, ctx)
+    const parsed = updateRecord.input.parse(nextArgs())
+    const output = await fileRequest(deps, { ...principal, odoo: session }, updateRecord, parsed, ctx)
     // The tool_call audit row mcp/server.ts writes after every call.
     await appendAudit(runtime.store.db, {
       at: new Date(),
@@ -124,7 +132,7 @@ export async function filing(
       connection_id: principal.connection_id,
       actor_uid: principal.odoo.uid,
       actor_login: principal.odoo.login,
-      tool: deleteRecord.name,
+      tool: updateRecord.name,
       model: record.model,
       request_id: output.structured.request_id as number,
       duration_ms: performance.now() - t0,
@@ -140,21 +148,21 @@ export async function filing(
   const ownS = summarizeTimes(own, 0)
 
   // Each piece alone, with the product's functions.
-  const facts = await deleteRecord.describe?.(
+  const facts = await updateRecord.describe?.(
     { odoo: principal.odoo, odoo_major: runtime.odoo_major, protocol: runtime.odoo.protocol },
-    deleteRecord.input.parse(args),
+    updateRecord.input.parse(args),
   )
-  if (!facts) throw new Error('delete_record has no describe()')
+  if (!facts) throw new Error('update_record has no describe()')
   const db = runtime.store.db
   const piece = (op: () => unknown): Promise<Summary> =>
     measure(async () => op(), { warmup: 100, count: n, concurrency: 1 })
-  const validate = await piece(() => deleteRecord.input.safeParse(args))
+  const validate = await piece(() => updateRecord.input.safeParse(args))
   const wording = await piece(() => summarize(facts))
   const hashing = await piece(() => fingerprint(args))
   const now = new Date()
   const insertRow = {
     connection_id: principal.connection_id,
-    tool: deleteRecord.name,
+    tool: updateRecord.name,
     model: record.model,
     ...fingerprint(args),
     summary: summarize(facts),
@@ -180,6 +188,14 @@ export async function filing(
       })
     }),
   )
+  const twin = await piece(() =>
+    findPendingTwin(db, {
+      connection_id: principal.connection_id,
+      tool: updateRecord.name,
+      arguments_sha256: fingerprint(nextArgs()).arguments_sha256,
+      now,
+    }),
+  )
   const readBack = await piece(async () => {
     await getApprovalRequest(db, last)
     await setActivityIds(db, last, [1])
@@ -195,9 +211,9 @@ export async function filing(
   )
   const describeS = await measure(
     () =>
-      deleteRecord.describe?.(
+      updateRecord.describe?.(
         { odoo: principal.odoo, odoo_major: runtime.odoo_major, protocol: runtime.odoo.protocol },
-        deleteRecord.input.parse(args),
+        updateRecord.input.parse(args),
       ) ?? Promise.resolve(),
     { warmup: 50, count: n, concurrency: 1 },
   )
@@ -228,6 +244,7 @@ export async function filing(
     { section, name: 'piece: validate arguments (zod)', summary: validate },
     { section, name: 'piece: summary wording', summary: wording },
     { section, name: 'piece: canonical JSON + SHA-256', summary: hashing },
+    { section, name: 'piece: look for an identical pending request', summary: twin },
     { section, name: 'piece: insert request + audit (1 transaction)', summary: store },
     { section, name: 'piece: read back + store activity ids', summary: readBack },
     { section, name: 'piece: tool_call audit row', summary: auditRow },
