@@ -6,8 +6,10 @@
  * A process that dies mid-call leaves `running`; `recoverStale` later declares the outcome unknown
  * and never retries it.
  */
+
 import { OUTCOME_UNKNOWN } from '../domain/approval-request.js'
 import { sha256Hex } from '../domain/canonical-json.js'
+import { toolAvailable } from '../domain/policy.js'
 import { principalOf } from '../mcp/principal.js'
 import { isExpectedToolError, toolErrorResult } from '../mcp/tool-errors.js'
 import { getApprovalRequest, listUnclaimedApproved } from '../store/approval-requests.js'
@@ -93,6 +95,12 @@ async function prepare(deps: ApprovalsDeps, request_id: number) {
   }
   // The requester's own credentials: Odoo applies the requester's rights, not the approver's.
   const principal = principalOf(deps, connection)
+  // An administrator who takes a tool or write access away means it for requests already waiting too.
+  if (!toolAvailable(principal.policy, { name: tool.name, writes: tool.writes })) {
+    throw new NotExecutable(
+      `the connection may no longer use ${tool.name}: its policy changed after the request was filed; nothing was executed`,
+    )
+  }
   const ctx = { odoo: principal.odoo, odoo_major: deps.odoo_major, protocol: deps.odoo.protocol }
   return { run: () => tool.run(ctx, parsed.data), login: principal.odoo.login, tool: tool.name }
 }

@@ -1,0 +1,59 @@
+/**
+ * A request waits under the policy it was filed with, but runs under the connection's policy at
+ * approval time: when an administrator takes write access away meanwhile, approving it executes
+ * nothing and says why. With write access back, the same kind of request runs.
+ */
+import type { Client } from '@modelcontextprotocol/client'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Cleanups, runCli } from '../helpers/countersign.js'
+import { type Deployment, startDeployment } from '../helpers/deployment.js'
+import { executed, file, writesOf } from './helpers.js'
+
+describe('a policy tightened while a request waits', () => {
+  const cleanups = new Cleanups()
+  let d: Deployment
+  let ai: Client
+  let connection_id: number
+
+  beforeAll(async () => {
+    d = await startDeployment(cleanups)
+    const made = await d.connection('demo', [
+      '--write',
+      '--approval-tools',
+      'update_record',
+      '--approver',
+      'admin',
+    ])
+    connection_id = made.connection_id
+    ai = await d.mcp(made.token)
+  })
+  afterAll(() => cleanups.run())
+
+  const update = (phone: string) =>
+    file(ai, 'update_record', { model: 'res.partner', ids: [10], values: { phone } })
+  const setWrite = async (flag: '--write' | '--no-write') =>
+    expect((await runCli(['connection', 'update', String(connection_id), flag], d.env)).code).toBe(0)
+
+  it('write access taken away after filing: approving executes nothing and says why', async () => {
+    const request_id = await update('+1 555 0101')
+    await setWrite('--no-write')
+    d.sandbox.resetWrites()
+    const approved = await d.api('admin', 'admin', 'POST', `/approvals/${request_id}/approve`, {})
+    expect(approved.status).toBe(200)
+    const done = await executed(ai, request_id)
+    expect(done).toMatchObject({ status: 'approved', execution_status: 'error', result: null })
+    expect(done.error).toBe(
+      'the connection may no longer use update_record: its policy changed after the request was filed; nothing was executed',
+    )
+    expect(writesOf(d, 'res.partner.write')).toEqual({ received: 0, applied: 0 })
+  })
+
+  it('with write access back, an approved update runs', async () => {
+    await setWrite('--write')
+    const request_id = await update('+1 555 0102')
+    d.sandbox.resetWrites()
+    expect((await d.api('admin', 'admin', 'POST', `/approvals/${request_id}/approve`, {})).status).toBe(200)
+    expect(await executed(ai, request_id)).toMatchObject({ execution_status: 'success' })
+    expect(writesOf(d, 'res.partner.write')).toEqual({ received: 1, applied: 1 })
+  })
+})
