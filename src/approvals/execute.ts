@@ -10,11 +10,15 @@
 import { OUTCOME_UNKNOWN } from '../domain/approval-request.js'
 import { sha256Hex } from '../domain/canonical-json.js'
 import { toolAvailable } from '../domain/policy.js'
-import { principalOf } from '../mcp/principal.js'
+import { policyOf, principalOf } from '../mcp/principal.js'
 import { isExpectedToolError, toolErrorResult } from '../mcp/tool-errors.js'
-import { getApprovalRequest, listUnclaimedApproved } from '../store/approval-requests.js'
+import {
+  type ApprovalRequest,
+  getApprovalRequest,
+  listUnclaimedApproved,
+} from '../store/approval-requests.js'
 import { claimExecution, failStaleRunning, finishExecution } from '../store/approval-transitions.js'
-import { getConnection } from '../store/connections.js'
+import { type Connection, getConnection } from '../store/connections.js'
 import { odooTool } from '../tools/catalog.js'
 import type { ApprovalsDeps } from './deps.js'
 
@@ -76,6 +80,26 @@ export async function executeApproved(deps: ApprovalsDeps, request_id: number): 
   })
 }
 
+/**
+ * Why the request's call cannot run on its connection as that connection is now, or null: revoked,
+ * handed to another Odoo user, or its policy no longer allows the tool (an administrator who takes a
+ * tool or write access away means it for requests already waiting too). Execution refuses on it; the
+ * console warns the approver with it before they decide.
+ */
+export function executionBlocker(
+  request: Pick<ApprovalRequest, 'tool' | 'requester_uid'>,
+  connection: Connection | undefined,
+): string | null {
+  const tool = odooTool(request.tool)
+  if (!tool) return `${request.tool} is not a tool of this Countersign version`
+  if (connection?.status !== 'active') return 'the connection that filed this request has been revoked'
+  if (connection.odoo_uid !== request.requester_uid)
+    return 'the connection no longer belongs to the requester'
+  if (!toolAvailable(policyOf(connection), { name: tool.name, writes: tool.writes }))
+    return `the connection may no longer use ${tool.name}: its policy changed after the request was filed`
+  return null
+}
+
 async function prepare(deps: ApprovalsDeps, request_id: number) {
   const request = await getApprovalRequest(deps.db, request_id)
   if (!request) throw new NotExecutable(`request ${request_id} disappeared`)
@@ -87,20 +111,10 @@ async function prepare(deps: ApprovalsDeps, request_id: number) {
   const parsed = tool.input.safeParse(JSON.parse(request.arguments))
   if (!parsed.success) throw new NotExecutable(`the stored arguments are no longer valid for ${request.tool}`)
   const connection = await getConnection(deps.db, request.connection_id)
-  if (connection?.status !== 'active') {
-    throw new NotExecutable('the connection that filed this request has been revoked; nothing was executed')
-  }
-  if (!connection || connection.odoo_uid !== request.requester_uid) {
-    throw new NotExecutable('the connection no longer belongs to the requester; nothing was executed')
-  }
+  const blocked = executionBlocker(request, connection)
+  if (blocked !== null || !connection) throw new NotExecutable(`${blocked}; nothing was executed`)
   // The requester's own credentials: Odoo applies the requester's rights, not the approver's.
   const principal = principalOf(deps, connection)
-  // An administrator who takes a tool or write access away means it for requests already waiting too.
-  if (!toolAvailable(principal.policy, { name: tool.name, writes: tool.writes })) {
-    throw new NotExecutable(
-      `the connection may no longer use ${tool.name}: its policy changed after the request was filed; nothing was executed`,
-    )
-  }
   const ctx = { odoo: principal.odoo, odoo_major: deps.odoo_major, protocol: deps.odoo.protocol }
   return { run: () => tool.run(ctx, parsed.data), login: principal.odoo.login, tool: tool.name }
 }

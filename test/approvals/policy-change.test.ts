@@ -5,6 +5,7 @@
  */
 import type { Client } from '@modelcontextprotocol/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ConsoleAgent } from '../console/helpers.js'
 import { Cleanups, runCli } from '../helpers/countersign.js'
 import { type Deployment, startDeployment } from '../helpers/deployment.js'
 import { executed, file, writesOf } from './helpers.js'
@@ -14,6 +15,8 @@ describe('a policy tightened while a request waits', () => {
   let d: Deployment
   let ai: Client
   let connection_id: number
+  let admin: ConsoleAgent
+  const WARNING = 'Approving this request will run nothing'
 
   beforeAll(async () => {
     d = await startDeployment(cleanups)
@@ -26,6 +29,8 @@ describe('a policy tightened while a request waits', () => {
     ])
     connection_id = made.connection_id
     ai = await d.mcp(made.token)
+    admin = new ConsoleAgent(d.servers[0]!.url)
+    expect((await admin.login('admin', 'admin')).status).toBe(303)
   })
   afterAll(() => cleanups.run())
 
@@ -36,7 +41,11 @@ describe('a policy tightened while a request waits', () => {
 
   it('write access taken away after filing: approving executes nothing and says why', async () => {
     const request_id = await update('+1 555 0101')
+    expect((await admin.get(`/approvals/${request_id}`)).text).not.toContain(WARNING)
     await setWrite('--no-write')
+    // The approver is told before deciding.
+    const page = (await admin.get(`/approvals/${request_id}`)).text.replace(/\s+/g, ' ')
+    expect(page).toContain(`${WARNING}: the connection may no longer use update_record`)
     d.sandbox.resetWrites()
     const approved = await d.api('admin', 'admin', 'POST', `/approvals/${request_id}/approve`, {})
     expect(approved.status).toBe(200)

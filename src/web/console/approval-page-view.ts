@@ -15,6 +15,8 @@ export interface ApprovalPageData {
   connection_name: string | null
   /** Pending, not past expires_at, and mayDecide allows this viewer. */
   can_decide: boolean
+  /** Why approving would run nothing as the connection is now (approvals/execute.ts), or null. */
+  blocked: string | null
   now: Date
   banner?: Renderable
 }
@@ -37,6 +39,12 @@ export function approvalPage(viewer: Viewer, data: ApprovalPageData): Html {
   </p>
   <p class="live" id="live" role="status" aria-live="polite"></p>
   ${data.banner}
+  ${
+    r.status === 'pending' &&
+    data.blocked &&
+    html`<p class="banner banner-warning" role="note">Approving this request will run nothing:
+      ${data.blocked}. Reject it, or restore the connection first.</p>`
+  }
   ${data.can_decide ? decisionForm(viewer, r) : whyNoButtons(viewer, r, data.now)}
 </header>
 ${outcome(r)}

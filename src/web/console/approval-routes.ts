@@ -6,9 +6,11 @@
  * `approvals.decide`, whose refusals map through web/errors.ts: not visible → 404 page, the
  * requester → 403 page, not pending / expired → 409 with a banner on the request page.
  */
+
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { Actor } from '../../approvals/deps.js'
+import { executionBlocker } from '../../approvals/execute.js'
 import type { ApprovalRequest } from '../../domain/approval-request.js'
 import { isDue } from '../../domain/decide.js'
 import { mayDecide } from '../../domain/who-may-decide.js'
@@ -65,6 +67,7 @@ export async function approvalRoutes(
       request,
       connection_name: connection?.name ?? null,
       can_decide: canDecide(request, viewer.actor),
+      blocked: request.status === 'pending' ? executionBlocker(request, connection) : null,
       now: runtime.clock(),
       banner: note,
     })
