@@ -60,11 +60,13 @@ interface Described {
   arguments_sha256: string
   result: unknown
   error: string | null
+  will_not_run?: string | null
 }
 
 function show(r: Described): string {
   const lines = [
     `request ${r.request_id}: ${r.summary}`,
+    ...(r.will_not_run ? [`  WARNING: approving it will run nothing: ${r.will_not_run}`] : []),
     `  tool:             ${r.tool}`,
     `  status:           ${r.status} (execution ${r.execution_status})`,
     `  requester:        ${r.requester.login} (${r.requester.name})`,

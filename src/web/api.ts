@@ -7,9 +7,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Actor } from '../approvals/deps.js'
+import { executionBlocker } from '../approvals/execute.js'
 import { describeRequest, listItem } from '../approvals/view.js'
 import { APPROVAL_STATUSES } from '../domain/approval-request.js'
 import type { Runtime } from '../runtime.js'
+import { getConnection } from '../store/connections.js'
 import { HttpError, invalidBody, notFound, refusalError, unauthenticated } from './errors.js'
 import type { OdooLogin } from './odoo-login.js'
 
@@ -123,7 +125,12 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
     const actor = request.actor as Actor
     const found = await approvals.get(actor, id)
     if (!found) throw notFound()
-    return describeRequest(found, actor)
+    // What the console warns of above its buttons, for the CLI's approvers too.
+    const will_not_run =
+      found.status === 'pending'
+        ? executionBlocker(found, await getConnection(runtime.store.db, found.connection_id))
+        : null
+    return { ...describeRequest(found, actor), will_not_run }
   })
 
   for (const verdict of ['approve', 'reject'] as const) {

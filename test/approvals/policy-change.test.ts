@@ -42,10 +42,23 @@ describe('a policy tightened while a request waits', () => {
   it('write access taken away after filing: approving executes nothing and says why', async () => {
     const request_id = await update('+1 555 0101')
     expect((await admin.get(`/approvals/${request_id}`)).text).not.toContain(WARNING)
+    expect((await d.api('admin', 'admin', 'GET', `/approvals/${request_id}`)).body.will_not_run).toBeNull()
     await setWrite('--no-write')
     // The approver is told before deciding.
     const page = (await admin.get(`/approvals/${request_id}`)).text.replace(/\s+/g, ' ')
     expect(page).toContain(`${WARNING}: the connection may no longer use update_record`)
+    const REASON =
+      'the connection may no longer use update_record: its policy changed after the request was filed'
+    const api = await d.api('admin', 'admin', 'GET', `/approvals/${request_id}`)
+    expect(api.body.will_not_run).toBe(REASON)
+    const shown = await runCli(['approvals', 'show', String(request_id)], {
+      ...d.env,
+      COUNTERSIGN_URL: d.servers[0]!.url,
+      COUNTERSIGN_LOGIN: 'admin',
+      COUNTERSIGN_PASSWORD: 'admin',
+    })
+    expect(shown.code).toBe(0)
+    expect(shown.stdout).toContain(`WARNING: approving it will run nothing: ${REASON}`)
     d.sandbox.resetWrites()
     const approved = await d.api('admin', 'admin', 'POST', `/approvals/${request_id}/approve`, {})
     expect(approved.status).toBe(200)
