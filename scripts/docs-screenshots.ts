@@ -12,6 +12,7 @@ import { startCountersign } from '../src/commands/serve.js'
 import { createConnection } from '../src/connections/manage.js'
 import { createLogger } from '../src/logger.js'
 import { startSandboxOdoo } from '../src/sandbox/index.js'
+import { CHROMIUM, CHROMIUM_ARGS } from '../test/console/helpers.js'
 
 const OUT = 'docs/images'
 
@@ -91,19 +92,7 @@ const filed = await ai.callTool({ name: 'batch_delete', arguments: { model: 'sal
 const request_id = (filed.structuredContent as { request_id: number }).request_id
 await ai.close()
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-})
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
 
 async function loggedIn(login: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 720 } })

@@ -14,6 +14,7 @@ import type { Runtime } from '../runtime.js'
 import { getConnection } from '../store/connections.js'
 import { HttpError, invalidBody, notFound, refusalError, unauthenticated } from './errors.js'
 import type { OdooLogin } from './odoo-login.js'
+import { idParam } from './params.js'
 
 /** How long an approve waits for the execution before answering with `running`. */
 const EXECUTION_WAIT_MS = 10_000
@@ -53,14 +54,6 @@ const decisionBody = z
   .object({ note: z.string().max(4000).nullish() })
   .strict()
   .default({})
-
-const idParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 31 - 1),
-})
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value)

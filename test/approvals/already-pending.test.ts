@@ -10,7 +10,7 @@ import { listAudit } from '../../src/store/audit-log.js'
 import { openStore, type Store } from '../../src/store/open-store.js'
 import { Cleanups } from '../helpers/countersign.js'
 import { callTool, type Deployment, startDeployment } from '../helpers/deployment.js'
-import { file, openActivities, writesOf } from './helpers.js'
+import { file, gatedAi, openActivities, writesOf } from './helpers.js'
 
 describe('an identical call while the first is pending', () => {
   const cleanups = new Cleanups()
@@ -22,14 +22,7 @@ describe('an identical call while the first is pending', () => {
 
   beforeAll(async () => {
     d = await startDeployment(cleanups)
-    const { token } = await d.connection('demo', [
-      '--write',
-      '--approval-tools',
-      'delete_record',
-      '--approver',
-      'admin',
-    ])
-    ai = await d.mcp(token)
+    ai = (await gatedAi(d, 'demo', 'delete_record')).ai
     store = await openStore(readStoreConfig(d.env))
     cleanups.push(() => store.close())
   })

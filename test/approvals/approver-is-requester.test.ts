@@ -14,6 +14,7 @@ import {
   addSandboxUser,
   cliEnv,
   executed,
+  gatedAi,
   openActivities,
   SECOND_ADMIN_GROUPS,
   writesOf,
@@ -29,14 +30,7 @@ describe('the approver is the requester', () => {
   beforeAll(async () => {
     d = await startDeployment(cleanups)
     admin2 = await addSandboxUser(d, 'admin2', 'Second Admin', SECOND_ADMIN_GROUPS)
-    const { token } = await d.connection('admin', [
-      '--write',
-      '--approval-tools',
-      'update_record',
-      '--approver',
-      'admin',
-    ])
-    ai = await d.mcp(token)
+    ai = (await gatedAi(d, 'admin', 'update_record')).ai
     d.sandbox.resetWrites()
   })
   afterAll(() => cleanups.run())

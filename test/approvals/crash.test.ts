@@ -11,7 +11,7 @@ import { OUTCOME_UNKNOWN } from '../../src/domain/approval-request.js'
 import { staleRunningMs } from '../../src/runtime.js'
 import { Cleanups } from '../helpers/countersign.js'
 import { callTool, type Deployment, eventually, startDeployment } from '../helpers/deployment.js'
-import { file, writesOf } from './helpers.js'
+import { file, gatedAi, writesOf } from './helpers.js'
 
 // The restarted server's Odoo timeout: stale_running_ms = 6 × 1000 + 5000 = 11 s, so its recovery
 // sweep (at start and every 11 s) can declare the lost call within the test. The first server keeps
@@ -29,14 +29,7 @@ describe('a crash while the approved call is in flight', () => {
 
   beforeAll(async () => {
     d = await startDeployment(cleanups)
-    const { token } = await d.connection('demo', [
-      '--write',
-      '--approval-tools',
-      'update_record',
-      '--approver',
-      'admin',
-    ])
-    ai = await d.mcp(token)
+    ai = (await gatedAi(d, 'demo', 'update_record')).ai
     request_id = await file(ai, 'update_record', {
       model: 'res.partner',
       ids: [10],

@@ -46,6 +46,17 @@ export async function activitiesClosed(d: Deployment, request_id: number): Promi
   )
 }
 
+/** `user`'s AI on a write connection whose `tools` (comma-separated) wait for `approver`. */
+export async function gatedAi(
+  d: Deployment,
+  user: string,
+  tools: string,
+  approver = 'admin',
+): Promise<{ connection_id: number; ai: Client }> {
+  const made = await d.connection(user, ['--write', '--approval-tools', tools, '--approver', approver])
+  return { connection_id: made.connection_id, ai: await d.mcp(made.token) }
+}
+
 /** Files a gated call and returns its request_id; fails unless the answer is `pending_approval`. */
 export async function file(ai: Client, tool: string, args: Record<string, unknown>): Promise<number> {
   const pending = await callTool(ai, tool, args)

@@ -7,7 +7,7 @@ import type { Client } from '@modelcontextprotocol/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Cleanups } from '../helpers/countersign.js'
 import { callTool, type Deployment, startDeployment } from '../helpers/deployment.js'
-import { openActivities } from './helpers.js'
+import { gatedAi, openActivities } from './helpers.js'
 
 const INVALID: Array<[string, Record<string, unknown>]> = [
   ['batch_delete', { model: 'sale.order', ids: [] }],
@@ -30,14 +30,7 @@ describe('invalid input files nothing', () => {
 
   beforeAll(async () => {
     d = await startDeployment(cleanups)
-    const { token } = await d.connection('demo', [
-      '--write',
-      '--approval-tools',
-      'batch_delete,delete_record,update_record',
-      '--approver',
-      'admin',
-    ])
-    ai = await d.mcp(token)
+    ai = (await gatedAi(d, 'demo', 'batch_delete,delete_record,update_record')).ai
     activitiesBefore = await adminActivities()
     d.sandbox.resetWrites()
   })

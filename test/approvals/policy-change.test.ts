@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConsoleAgent } from '../console/helpers.js'
 import { Cleanups, runCli } from '../helpers/countersign.js'
 import { type Deployment, startDeployment } from '../helpers/deployment.js'
-import { executed, file, writesOf } from './helpers.js'
+import { executed, file, gatedAi, writesOf } from './helpers.js'
 
 describe('a policy tightened while a request waits', () => {
   const cleanups = new Cleanups()
@@ -20,15 +20,7 @@ describe('a policy tightened while a request waits', () => {
 
   beforeAll(async () => {
     d = await startDeployment(cleanups)
-    const made = await d.connection('demo', [
-      '--write',
-      '--approval-tools',
-      'update_record',
-      '--approver',
-      'admin',
-    ])
-    connection_id = made.connection_id
-    ai = await d.mcp(made.token)
+    ;({ connection_id, ai } = await gatedAi(d, 'demo', 'update_record'))
     admin = new ConsoleAgent(d.servers[0]!.url)
     expect((await admin.login('admin', 'admin')).status).toBe(303)
   })

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Cleanups } from '../helpers/countersign.js'
 import { postgresAvailable } from '../helpers/databases.js'
 import { type Deployment, eventually, startDeployment } from '../helpers/deployment.js'
-import { addSandboxUser, file, SECOND_ADMIN_GROUPS, writesOf } from './helpers.js'
+import { addSandboxUser, file, gatedAi, SECOND_ADMIN_GROUPS, writesOf } from './helpers.js'
 
 const ROUNDS = 200
 const FILING_CONCURRENCY = 8
@@ -57,14 +57,7 @@ for (const { engine, replicas } of SETUPS) {
       beforeAll(async () => {
         d = await startDeployment(cleanups, { engine, replicas })
         await addSandboxUser(d, 'admin2', 'Second Admin', SECOND_ADMIN_GROUPS)
-        const { token } = await d.connection('demo', [
-          '--write',
-          '--approval-tools',
-          'update_record',
-          '--approver',
-          'admin',
-        ])
-        ai = await d.mcp(token)
+        ai = (await gatedAi(d, 'demo', 'update_record')).ai
       })
       afterAll(() => cleanups.run())
 

@@ -7,7 +7,7 @@ import type { Client } from '@modelcontextprotocol/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Cleanups } from '../helpers/countersign.js'
 import { callTool, type Deployment, startDeployment } from '../helpers/deployment.js'
-import { activitiesClosed, file, openActivities, writesOf } from './helpers.js'
+import { activitiesClosed, file, gatedAi, openActivities, writesOf } from './helpers.js'
 
 const NOTE = 'Not before the customer confirms by phone'
 
@@ -20,14 +20,7 @@ describe('rejecting a request', () => {
 
   beforeAll(async () => {
     d = await startDeployment(cleanups)
-    const { token } = await d.connection('demo', [
-      '--write',
-      '--approval-tools',
-      'update_record',
-      '--approver',
-      'admin',
-    ])
-    ai = await d.mcp(token)
+    ai = (await gatedAi(d, 'demo', 'update_record')).ai
     const [partner] = await d.odooAdmin.call<Array<{ phone: unknown }>>('res.partner', 'read', {
       ids: [10],
       kwargs: { fields: ['phone'] },

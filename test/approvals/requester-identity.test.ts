@@ -8,7 +8,7 @@ import type { Client } from '@modelcontextprotocol/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Cleanups } from '../helpers/countersign.js'
 import { callTool, type Deployment, startDeployment } from '../helpers/deployment.js'
-import { executed, writesOf } from './helpers.js'
+import { executed, gatedAi, writesOf } from './helpers.js'
 
 describe('execution as the requester', () => {
   const cleanups = new Cleanups()
@@ -19,14 +19,7 @@ describe('execution as the requester', () => {
 
   beforeAll(async () => {
     d = await startDeployment(cleanups)
-    const { token } = await d.connection('demo', [
-      '--write',
-      '--approval-tools',
-      'batch_delete',
-      '--approver',
-      'admin',
-    ])
-    ai = await d.mcp(token)
+    ai = (await gatedAi(d, 'demo', 'batch_delete')).ai
     const drafts = await d.odooAdmin.call<Array<{ id: number }>>('sale.order', 'search_read', {
       kwargs: {
         domain: [

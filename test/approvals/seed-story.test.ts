@@ -7,6 +7,7 @@ import type { Client } from '@modelcontextprotocol/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Cleanups, runCli } from '../helpers/countersign.js'
 import { callTool, type Deployment, eventually, startDeployment } from '../helpers/deployment.js'
+import { gatedAi } from './helpers.js'
 
 describe('the seed story: demo’s AI deletes 12 quotations, admin approves', () => {
   const cleanups = new Cleanups()
@@ -17,14 +18,7 @@ describe('the seed story: demo’s AI deletes 12 quotations, admin approves', ()
 
   beforeAll(async () => {
     d = await startDeployment(cleanups)
-    const { token } = await d.connection('demo', [
-      '--write',
-      '--approval-tools',
-      'delete_record,batch_delete',
-      '--approver',
-      'admin',
-    ])
-    ai = await d.mcp(token)
+    ai = (await gatedAi(d, 'demo', 'delete_record,batch_delete')).ai
     const drafts = await d.odooAdmin.call<Array<{ id: number }>>('sale.order', 'search_read', {
       kwargs: {
         domain: [

@@ -7,6 +7,7 @@
 import type { Client } from '@modelcontextprotocol/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Cleanups, mcpHttpClient } from '../helpers/countersign.js'
+import { postMcp } from '../helpers/mcp-raw.js'
 import { ConsoleAgent, type Deployment, startDeployment } from './helpers.js'
 
 // serve listens on a random port, so the default public URL would not name it; give one.
@@ -18,17 +19,7 @@ async function toolNames(client: Client): Promise<string[]> {
 }
 
 async function mcpStatus(url: string, token: string): Promise<number> {
-  const response = await fetch(`${url}/mcp`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-    },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
-  })
-  await response.body?.cancel()
-  return response.status
+  return (await postMcp(url, token, { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} })).status
 }
 
 describe('connections in the console', () => {

@@ -10,19 +10,12 @@
  */
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_APPROVAL_TOOLS } from '../../src/commands/demo.js'
 import { Cleanups } from '../helpers/countersign.js'
 import { callTool, type Deployment, startDeployment } from '../helpers/deployment.js'
 import { type JsonRpcMessage, type RawAnswer, rawToolCall } from '../helpers/mcp-raw.js'
 
-const GATED = [
-  'update_record',
-  'delete_record',
-  'batch_delete',
-  'execute_method',
-  'transition_state',
-  'send_test_email_template',
-  'stage_mass_mailing_from_template',
-]
+const GATED = ['update_record', ...DEMO_APPROVAL_TOOLS]
 /** Runs per tool: 17 tools × 150 calls take about 15 s here (2 cores). */
 const RUNS = 150
 

@@ -19,27 +19,7 @@ import {
   startServe,
   tempSqlite,
 } from '../helpers/countersign.js'
-
-const WRITE_TOOLS = [
-  'create_record',
-  'update_record',
-  'delete_record',
-  'batch_delete',
-  'execute_method',
-  'transition_state',
-  'post_message',
-  'send_test_email_template',
-  'stage_mass_mailing_from_template',
-]
-const READ_TOOLS = [
-  'list_models',
-  'describe_model',
-  'search_read',
-  'get_record',
-  'count_records',
-  'get_workflow_state',
-]
-const APPROVAL_TOOLS = ['check_approval_status', 'list_my_approval_requests']
+import { APPROVAL_TOOLS, READ_TOOLS, WRITE_TOOLS } from '../helpers/tool-names.js'
 
 type Structured = Record<string, any>
 

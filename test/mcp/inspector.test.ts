@@ -12,29 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createOdooClient } from '../../src/odoo/index.js'
 import { Cleanups } from '../helpers/countersign.js'
 import { type Deployment, startDeployment } from '../helpers/deployment.js'
+import { APPROVAL_TOOLS, READ_TOOLS, WRITE_TOOLS } from '../helpers/tool-names.js'
 
 const INSPECTOR = join(process.cwd(), 'node_modules', '.bin', 'inspector')
-
-const READ_TOOLS = [
-  'list_models',
-  'describe_model',
-  'search_read',
-  'get_record',
-  'count_records',
-  'get_workflow_state',
-]
-const WRITE_TOOLS = [
-  'create_record',
-  'update_record',
-  'delete_record',
-  'batch_delete',
-  'execute_method',
-  'transition_state',
-  'post_message',
-  'send_test_email_template',
-  'stage_mass_mailing_from_template',
-]
-const APPROVAL_TOOLS = ['check_approval_status', 'list_my_approval_requests']
 
 interface Run {
   code: number

@@ -7,7 +7,7 @@ import type { Env } from '../env.js'
 import { userError } from '../errors.js'
 import type { ModelDef, Row } from '../fields.js'
 import { char, date, float, many2many, many2one, monetary, selection } from '../fields.js'
-import { lineAmounts } from './common.js'
+import { fromProduct, lineAmounts } from './common.js'
 
 // U+2019 in "Don’t", as Odoo 17 writes it (captures/05-unlink-posted.txt).
 export const postedLineError = () =>
@@ -36,12 +36,7 @@ export const accountMoveLine: ModelDef = {
     ),
     product_id: many2one('product.product', 'Product'),
     quantity: float('Quantity', { default: () => 1 }),
-    price_unit: float('Unit Price', {
-      default: (env, vals) =>
-        typeof vals.product_id === 'number'
-          ? (env.state.store.get('product.product', vals.product_id)?.list_price ?? 0)
-          : 0,
-    }),
+    price_unit: float('Unit Price', { default: fromProduct('list_price', 0) }),
     discount: float('Discount (%)', { default: () => 0 }),
     tax_ids: many2many('account.tax', 'Taxes'),
     price_subtotal: monetary('Subtotal', {

@@ -33,6 +33,17 @@ export function ensureOne(model: string, ids: number[]): number {
   return ids[0] as number
 }
 
+/**
+ * A line field's default taken from the line's product, as Odoo's onchange fills it (the unit price
+ * from `list_price`, the description from `name`); `fallback` when no product is given.
+ */
+export function fromProduct(field: string, fallback: unknown) {
+  return (env: Env, vals: Record<string, unknown>): unknown =>
+    typeof vals.product_id === 'number'
+      ? (env.state.store.get('product.product', vals.product_id)?.[field] ?? fallback)
+      : fallback
+}
+
 export const round2 = (value: number): number => Math.round((value + Number.EPSILON) * 100) / 100
 
 export interface LineAmounts {

@@ -25,7 +25,7 @@ import {
 } from '../fields.js'
 import { writeRecords } from '../orm-write.js'
 import { xmlidToResId } from '../security.js'
-import { browseForRead, documentAmounts, ensureOne, lineAmounts } from './common.js'
+import { browseForRead, documentAmounts, ensureOne, fromProduct, lineAmounts } from './common.js'
 import { messagePost } from './mail-thread.js'
 
 const STATES = [
@@ -185,19 +185,11 @@ export const saleOrderLine: ModelDef = {
     sequence: integer('Sequence', { default: () => 10 }),
     name: text('Description', {
       required: true,
-      default: (env, vals) =>
-        typeof vals.product_id === 'number'
-          ? (env.state.store.get('product.product', vals.product_id)?.name ?? false)
-          : false,
+      default: fromProduct('name', false),
     }),
     product_id: many2one('product.product', 'Product'),
     product_uom_qty: float('Quantity', { default: () => 1 }),
-    price_unit: float('Unit Price', {
-      default: (env, vals) =>
-        typeof vals.product_id === 'number'
-          ? (env.state.store.get('product.product', vals.product_id)?.list_price ?? 0)
-          : 0,
-    }),
+    price_unit: float('Unit Price', { default: fromProduct('list_price', 0) }),
     discount: float('Discount (%)', { default: () => 0 }),
     tax_id: many2many('account.tax', 'Taxes'),
     price_subtotal: monetary('Subtotal', { compute: (row, env) => lineAmounts(env, row, 'tax_id').subtotal }),

@@ -17,6 +17,7 @@ import { mayDecide } from '../../domain/who-may-decide.js'
 import type { Runtime } from '../../runtime.js'
 import { getConnection } from '../../store/connections.js'
 import { invalidBody, notFound, refusalError } from '../errors.js'
+import { idParam } from '../params.js'
 import { approvalPage } from './approval-page-view.js'
 import { approvalsListPage, STATUS_FILTERS } from './approvals-list-view.js'
 import type { Renderable } from './html.js'
@@ -34,13 +35,6 @@ const listQuery = z.object({
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
 })
 
-const idParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 31 - 1),
-})
 const decisionBody = z.object({ note: z.string().max(4000).optional(), _csrf: z.string().optional() })
 const decidedQuery = z.object({ decided: z.enum(['approved', 'rejected']).optional() })
 

@@ -9,21 +9,14 @@ import { z } from 'zod'
 import type { Runtime } from '../../runtime.js'
 import { type AuditEntry, listAudit } from '../../store/audit-log.js'
 import { administratorsOnly, invalidBody } from '../errors.js'
+import { storeId } from '../params.js'
 import { type Html, html } from './html.js'
 import { link, page, pager, type Viewer, when } from './layout.js'
 import { sendPage, viewerOf } from './render.js'
 import type { Sessions } from './sessions.js'
 
 const PAGE_SIZE = 50
-const optionalId = z.preprocess(
-  (v) => (v === '' ? undefined : v),
-  z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 31 - 1)
-    .optional(),
-)
+const optionalId = z.preprocess((v) => (v === '' ? undefined : v), storeId.optional())
 const auditQuery = z.object({
   event: z.string().trim().max(100).default(''),
   actor_login: z.string().trim().max(200).default(''),

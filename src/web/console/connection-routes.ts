@@ -5,7 +5,6 @@
  * refuses anyone loosening their own connection, and audits. Does not talk to Odoo itself.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { z } from 'zod'
 import {
   type Changer,
   ConnectionError,
@@ -19,6 +18,7 @@ import { isOdooError } from '../../odoo/errors.js'
 import type { Runtime } from '../../runtime.js'
 import { getConnection, listConnections } from '../../store/connections.js'
 import { administratorsOnly, HttpError, notFound, odooUnavailable } from '../errors.js'
+import { idParam } from '../params.js'
 import {
   connectionFormPage,
   connectionsPage,
@@ -31,13 +31,6 @@ import type { Viewer } from './layout.js'
 import { sendPage, viewerOf } from './render.js'
 import type { Sessions } from './sessions.js'
 
-const idParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 31 - 1),
-})
 const DONE: Record<string, string> = {
   updated: 'Policy saved.',
   revoked: 'Connection revoked: its token no longer works.',
