@@ -76,8 +76,9 @@ export function createJsonRpcClient(options: JsonRpcClientOptions): OdooClient {
       uid,
       login,
       call<T>(model: string, method: string, params: CallParams = {}): Promise<T> {
-        const args = params.ids ? [params.ids, ...(params.args ?? [])] : (params.args ?? [])
-        const kwargs = params.context ? { ...params.kwargs, context: params.context } : (params.kwargs ?? {})
+        const { positional, named } = positionalValues(method, params.args ?? [], params.kwargs ?? {})
+        const args = params.ids ? [params.ids, ...positional] : positional
+        const kwargs = params.context ? { ...named, context: params.context } : named
         return rpc<T>(
           'object',
           'execute_kw',
@@ -122,6 +123,25 @@ export function createJsonRpcClient(options: JsonRpcClientOptions): OdooClient {
       options.http.close()
     },
   }
+}
+
+/**
+ * The ORM methods whose values Odoo reads positionally over `/jsonrpc`, whatever their parameter is
+ * called: `create` (odoo/api.py `_call_kw_model_create` reads `args[0]`; as a keyword it fails with
+ * IndexError on 17 and 19) and `write` (overrides in 17 name it `values`, e.g. SaleOrder.write, so
+ * `vals` as a keyword is a TypeError there). Callers speak named parameters, as JSON-2 wants them.
+ */
+const POSITIONAL_VALUES: Record<string, string> = { create: 'vals_list', write: 'vals' }
+
+export function positionalValues(
+  method: string,
+  args: unknown[],
+  kwargs: Record<string, unknown>,
+): { positional: unknown[]; named: Record<string, unknown> } {
+  const name = Object.hasOwn(POSITIONAL_VALUES, method) ? POSITIONAL_VALUES[method] : undefined
+  if (!name || args.length > 0 || !Object.hasOwn(kwargs, name)) return { positional: args, named: kwargs }
+  const { [name]: values, ...named } = kwargs
+  return { positional: [values], named }
 }
 
 /** Odoo 17: `{"code":200,"message":"Odoo Server Error","data":{"name":"odoo.exceptions.AccessError","message":…}}`. */
