@@ -23,7 +23,8 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { connect } from 'node:net'
+import { dirname, join, resolve } from 'node:path'
 import pg from 'pg'
 
 const DEBIAN_PACKAGES = [
@@ -106,14 +107,18 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): { command: string; options: Options } {
-  const [command, versionText, ...rest] = argv
+  const [command, ...afterCommand] = argv
+  // `deps` prepares the machine only (packages, PostgreSQL role): run it once before bringing up
+  // both versions at the same time, since two apt-get runs cannot share dpkg's lock.
+  const [versionText, ...rest] = command === 'deps' ? ['17', ...afterCommand] : afterCommand
   if (
     !command ||
-    !['up', 'stop', 'status'].includes(command) ||
+    !['up', 'stop', 'status', 'deps'].includes(command) ||
     (versionText !== '17' && versionText !== '19')
   ) {
     console.error(
-      'usage: real-odoo.ts up|stop|status 17|19 [--source PATH] [--port N] [--db NAME] [--dir DIR] [--fresh]',
+      'usage: real-odoo.ts up|stop|status 17|19 [--source PATH] [--port N] [--db NAME] [--dir DIR] [--fresh]\n' +
+        '       real-odoo.ts deps',
     )
     process.exit(2)
   }
@@ -192,17 +197,31 @@ function ensureDebianPackages(options: Options): void {
   run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing])
 }
 
-/** Odoo refuses to run as the `postgres` role: it gets a superuser role of its own. */
-async function ensurePostgresRole(password: string): Promise<void> {
+/**
+ * Odoo refuses to run as the `postgres` role: it gets a superuser role of its own, whose password
+ * is generated once and kept (0600) beside the servers' folders, so both versions share it.
+ */
+async function ensurePostgresRole(options: Options): Promise<string> {
+  const file = join(dirname(options.dir), 'pg-role-password')
+  mkdirSync(dirname(file), { recursive: true })
+  if (!existsSync(file))
+    writeFileSync(file, randomBytes(18).toString('base64url'), { mode: 0o600, flag: 'wx' })
+  const password = readFileSync(file, 'utf8').trim()
   const client = new pg.Client({ connectionString: postgresAdminUrl() })
   await client.connect()
   try {
     const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', ['odoo'])
-    const verb = exists.rowCount ? 'ALTER' : 'CREATE'
-    await client.query(`${verb} ROLE odoo LOGIN SUPERUSER PASSWORD '${password}'`)
+    if (!exists.rowCount) {
+      await client.query(`CREATE ROLE odoo LOGIN SUPERUSER PASSWORD '${password}'`).catch((error) => {
+        // Another bring-up created it in the meantime.
+        if ((error as { code?: string }).code !== '42710') throw error
+      })
+    }
+    await client.query(`ALTER ROLE odoo LOGIN SUPERUSER PASSWORD '${password}'`)
   } finally {
     await client.end()
   }
+  return password
 }
 
 function postgresAdminUrl(): string {
@@ -410,6 +429,17 @@ async function stop(options: Options): Promise<void> {
   say(options, `killed (pid ${pid}) after 15 s`)
 }
 
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
 function urlOf(options: Options): string {
   return `http://127.0.0.1:${options.port}`
 }
@@ -572,11 +602,11 @@ async function setUpUsers(options: Options): Promise<RealOdooTarget['users']> {
     if (has) fail(`restricted came with ${forbidden}`)
   }
 
-  // Marc Demo: Invoicing billing rights (17 has them, 19 does not) and "Delete Own Quotations".
-  await kw('res.users', 'write', [
-    [demoUid],
-    { [userGroups]: [[4, await xmlid('account.group_account_invoice')]] },
-  ])
+  // Marc Demo as on a 17 demo database: Invoicing billing rights and Email Marketing user (19's demo
+  // data gives him neither), plus "Delete Own Quotations".
+  for (const group of ['account.group_account_invoice', 'mass_mailing.group_mass_mailing_user']) {
+    await kw('res.users', 'write', [[demoUid], { [userGroups]: [[4, await xmlid(group)]] }])
+  }
   const groupName = 'Delete Own Quotations'
   let groupId = (await kw<number[]>('res.groups', 'search', [[['name', '=', groupName]]]))[0]
   if (!groupId) {
@@ -626,8 +656,7 @@ async function up(options: Options): Promise<void> {
   mkdirSync(options.dir, { recursive: true })
   ensureDebianPackages(options)
   const tree = sourceTree(options)
-  const dbPassword = randomBytes(18).toString('base64url')
-  await ensurePostgresRole(dbPassword)
+  const dbPassword = await ensurePostgresRole(options)
   const conf = writeConfig(options, tree, dbPassword)
 
   const already = runningPid(options)
@@ -635,6 +664,8 @@ async function up(options: Options): Promise<void> {
     say(options, `a server from an earlier run is still up (pid ${already}); restarting it`)
     await stop(options)
   }
+  if (await portAnswers(options.port))
+    fail(`port ${options.port} is in use by another program; choose --port`)
   if (options.fresh) await dropDatabase(options.db)
   const state = await databaseState(options.db)
   if (state === 'partial') {
@@ -663,7 +694,10 @@ async function up(options: Options): Promise<void> {
 }
 
 const { command, options } = parseArgs(process.argv.slice(2))
-if (command === 'up') await up(options)
+if (command === 'deps') {
+  ensureDebianPackages(options)
+  await ensurePostgresRole(options)
+} else if (command === 'up') await up(options)
 else if (command === 'stop') await stop(options)
 else {
   const pid = runningPid(options)

@@ -42,5 +42,21 @@ if (skipped > 0 && process.env.CI === 'true') {
   console.error(`note: ${skipped} test(s) skipped (allowed outside CI only)`)
 }
 if (failed > 0 && code === 0) code = 1
+
+// How many conformance tests ran against each Odoo (test/conformance names its blocks
+// "conformance [<target>] …"), so a run that silently left out real Odoo shows it.
+const byTarget = new Map()
+for (const file of result.testResults ?? []) {
+  for (const test of file.assertionResults ?? []) {
+    const target = /^conformance \[([^\]]+)\]/.exec(test.ancestorTitles?.[0] ?? '')?.[1]
+    if (!target) continue
+    const counts = byTarget.get(target) ?? { passed: 0, failed: 0 }
+    if (test.status === 'passed') counts.passed++
+    else if (test.status === 'failed') counts.failed++
+    byTarget.set(target, counts)
+  }
+}
+for (const [target, counts] of byTarget)
+  console.log(`conformance [${target}]: ${counts.passed} passed, ${counts.failed} failed`)
 console.log(`${passed} passed, ${failed} failed`)
 process.exit(code)

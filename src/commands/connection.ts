@@ -29,6 +29,7 @@ const NO_ODOO: OdooClient = {
   version: () => Promise.reject(new Error('this command does not talk to Odoo')),
   ping: () => Promise.reject(new Error('this command does not talk to Odoo')),
   authenticate: () => Promise.reject(new Error('this command does not talk to Odoo')),
+  withLogin: () => Promise.reject(new Error('this command does not talk to Odoo')),
   session: () => {
     throw new Error('this command does not talk to Odoo')
   },

@@ -83,6 +83,16 @@ export function toolErrorResult(
           ? `${message}. The change may or may not have been applied: check in Odoo (e.g. with search_read) before trying again.`
           : `${message}. Try again in a moment.`,
       )
+    case 'not_found':
+      return errorResult(
+        `Unknown model or method: ${message} — list_models gives the technical names of the models this user may read; execute_method calls only public methods of a model.`,
+      )
+    case 'bad_request':
+      return errorResult(
+        /^Invalid field/.test(message)
+          ? `Odoo rejected the call: ${message} — describe_model gives the field names of a model.`
+          : `Odoo rejected the call: ${message}`,
+      )
     case 'server_error':
       return errorResult(`Odoo error${error.odoo_name ? ` (${error.odoo_name})` : ''}: ${message}`)
   }

@@ -19,7 +19,15 @@ export type OdooErrorKind =
   | 'network'
   /** No answer within the per-call timeout. */
   | 'timeout'
-  /** Any other server-side exception (ValueError, KeyError, a bug in a module…). */
+  /**
+   * The model or the method does not exist. Odoo words it differently per protocol: JSON-2 answers
+   * 404 NotFound, `/jsonrpc` a UserError "Object x doesn't exist" or an AttributeError "The method
+   * … does not exist …"; one kind, so the AI reads the same refusal on every Odoo.
+   */
+  | 'not_found'
+  /** Arguments Odoo cannot take: an invalid field, a wrong parameter (ValueError, TypeError, HTTP 422). */
+  | 'bad_request'
+  /** Any other server-side exception (KeyError, a bug in a module…). */
   | 'server_error'
 
 export class OdooError extends Error {
@@ -58,10 +66,25 @@ const KIND_BY_ODOO_NAME: Record<string, OdooErrorKind> = {
   'odoo.exceptions.ValidationError': 'validation_error',
   'odoo.exceptions.MissingError': 'missing_record',
   'werkzeug.exceptions.Unauthorized': 'authentication_failed',
+  'werkzeug.exceptions.NotFound': 'not_found',
+  'werkzeug.exceptions.UnprocessableEntity': 'bad_request',
+  'builtins.ValueError': 'bad_request',
+  'builtins.TypeError': 'bad_request',
 }
 
-/** Maps Odoo's exception name (JSON-RPC `error.data.name`, JSON-2 body `name`) to a kind. */
-export function kindOfOdooName(name: string | null | undefined): OdooErrorKind {
+/**
+ * `/jsonrpc`'s words for an unknown model (odoo/service/model.py, 17 and 19) and an unknown method
+ * (odoo/api.py call_kw in 17: "… on the model 'x'", service/model.py in 19: "'x.y' does not exist").
+ */
+const UNKNOWN_MODEL = /^Object \S+ doesn't exist$/
+const UNKNOWN_METHOD = /^The method '[^']+' does not exist/
+
+/**
+ * Maps Odoo's exception name (JSON-RPC `error.data.name`, JSON-2 body `name`) and message to a kind.
+ */
+export function kindOfOdooError(name: string | null | undefined, message = ''): OdooErrorKind {
   if (!name) return 'server_error'
-  return KIND_BY_ODOO_NAME[name] ?? 'server_error'
+  if (name === 'odoo.exceptions.UserError' && UNKNOWN_MODEL.test(message)) return 'not_found'
+  if (name === 'builtins.AttributeError' && UNKNOWN_METHOD.test(message)) return 'not_found'
+  return Object.hasOwn(KIND_BY_ODOO_NAME, name) ? (KIND_BY_ODOO_NAME[name] as OdooErrorKind) : 'server_error'
 }

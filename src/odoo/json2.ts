@@ -5,11 +5,12 @@
  * Does not accept passwords (Odoo's bearer auth takes API keys only) and does not send positional
  * arguments (JSON-2 has none).
  */
-import { kindOfOdooName, OdooError } from './errors.js'
+import { kindOfOdooError, OdooError } from './errors.js'
 import type { HttpAnswer, HttpPoster } from './http-post.js'
 import { isReadOnlyMethod } from './read-only.js'
 import type { CallParams, OdooClient, OdooCredentials, OdooSession, OdooVersion } from './types.js'
 import { parseVersion } from './version.js'
+import { openWebSession } from './web-session.js'
 
 export interface Json2ClientOptions {
   url: string
@@ -128,6 +129,22 @@ export function createJson2Client(options: Json2ClientOptions): OdooClient {
       }
       return session({ ...credentials, uid })
     },
+    async withLogin(credentials, use) {
+      let session: OdooSession
+      try {
+        session = await this.authenticate(credentials)
+      } catch (error) {
+        if (!(error instanceof OdooError && error.kind === 'authentication_failed')) throw error
+        // Not an API key of this login: perhaps their password, which only Odoo's web login takes.
+        const web = await openWebSession(options, credentials)
+        try {
+          return await use(web)
+        } finally {
+          await web.close()
+        }
+      }
+      return use(session)
+    },
     session,
     async close() {
       options.http.close()
@@ -164,6 +181,6 @@ export function errorFromJson2(answer: HttpAnswer, url: string): OdooError {
   }
   const name = typeof body.name === 'string' ? body.name : null
   const message = typeof body.message === 'string' && body.message ? body.message : `HTTP ${answer.status}`
-  const kind = answer.status === 401 ? 'authentication_failed' : kindOfOdooName(name)
+  const kind = answer.status === 401 ? 'authentication_failed' : kindOfOdooError(name, message)
   return new OdooError(kind, message, { odoo_name: name })
 }

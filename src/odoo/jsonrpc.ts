@@ -4,7 +4,7 @@
  * OdooError. Does not retry: a write that timed out may have been applied, and only the caller
  * knows whether repeating it is safe.
  */
-import { kindOfOdooName, OdooError } from './errors.js'
+import { kindOfOdooError, OdooError } from './errors.js'
 import type { HttpPoster } from './http-post.js'
 import { isReadOnlyMethod } from './read-only.js'
 import type { CallParams, OdooClient, OdooCredentials, OdooSession, OdooVersion } from './types.js'
@@ -118,6 +118,9 @@ export function createJsonRpcClient(options: JsonRpcClientOptions): OdooClient {
       }
       return session({ ...credentials, uid })
     },
+    async withLogin(credentials, use) {
+      return use(await this.authenticate(credentials))
+    },
     session,
     async close() {
       options.http.close()
@@ -152,5 +155,5 @@ export function errorFromJsonRpc(error: JsonRpcErrorBody): OdooError {
     (typeof error.data?.arguments?.[0] === 'string' ? error.data.arguments[0] : '') ||
     error.message ||
     'Odoo Server Error'
-  return new OdooError(kindOfOdooName(name), message, { odoo_name: name })
+  return new OdooError(kindOfOdooError(name, message), message, { odoo_name: name })
 }

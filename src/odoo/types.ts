@@ -50,6 +50,13 @@ export interface OdooClient {
   ping(): Promise<void>
   /** Checks the credentials against Odoo; throws OdooError('authentication_failed') when wrong. */
   authenticate(credentials: OdooCredentials): Promise<OdooSession>
+  /**
+   * Checks a person's login with their password or an Odoo API key — the console, the JSON API and
+   * the CLI accept either — and runs `use` with a session reading as them. Over JSON-RPC that is
+   * `authenticate`. JSON-2 takes API keys only, so there a password is checked by Odoo's own web
+   * login, read through that web session, and logged out when `use` is done.
+   */
+  withLogin<T>(credentials: OdooCredentials, use: (session: OdooSession) => Promise<T>): Promise<T>
   /** A session for credentials already checked, whose uid is known: no round trip. */
   session(credentials: OdooCredentials & { uid: number }): OdooSession
   /** Closes pooled keep-alive connections. */

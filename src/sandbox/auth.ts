@@ -64,6 +64,18 @@ export class Credentials {
     throw accessDenied()
   }
 
+  /**
+   * Odoo's interactive login (`/web/session/authenticate`): the uid for login + password, or false.
+   * API keys are refused there (res_users.py: keys are for RPC, not for interactive sessions).
+   */
+  authenticatePassword(login: unknown, password: unknown): number | false {
+    if (typeof login !== 'string' || typeof password !== 'string' || password === '') return false
+    for (const [uid, secrets] of this.byUid) {
+      if (secrets.login === login) return this.active(uid) && same(secrets.password, password) ? uid : false
+    }
+    return false
+  }
+
   /** `common.authenticate`: the uid for login + password (or API key), or false. */
   authenticate(login: unknown, secret: unknown): number | false {
     if (typeof login !== 'string' || typeof secret !== 'string' || secret === '') return false

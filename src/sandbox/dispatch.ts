@@ -153,11 +153,13 @@ function prepare(state: SandboxState, call: Call) {
       throw accessError(`Private methods (such as ${method}) cannot be called remotely.`)
     if (!state.registry.models.has(model)) throw userError(`Object ${model} doesn't exist`)
   }
-  const def = findMethod(state, model, method)
-  if (!def) {
+  const found = findMethod(state, model, method)
+  if (!found) {
     if (json2) throw new HttpException('NotFound', 404, `The method '${model}.${method}' does not exist`)
-    throw attributeError(`type object '${model}' has no attribute '${method}'`)
+    // odoo/api.py call_kw (17).
+    throw attributeError(`The method '${method}' does not exist on the model '${model}'`)
   }
+  const def = json2 ? found : asOverriddenIn17(model, method, found)
   const kwargs = { ...(call.kwargs ?? {}) }
   let context = call.context ?? {}
   if (!json2 && 'context' in kwargs) {
@@ -172,6 +174,10 @@ function prepare(state: SandboxState, call: Call) {
       throw new HttpException('UnprocessableEntity', 422, `cannot call ${model}.${method} with ids`)
     // 17 gives `@api.model` methods no ids, so `has_group([2], 'x')` is a TypeError over JSON-RPC
     // (captures/09-has_group-ids-first-admin.txt); only JSON-2 (18+) passes ids to it.
+  } else if (def.api_create && positional.length === 0) {
+    // odoo/api.py `_call_kw_model_create` reads args[0] after creating: as a keyword the values
+    // fail with IndexError and the transaction is rolled back (captured on a real 17).
+    throw new OdooException('builtins.IndexError', 'tuple index out of range', 500)
   } else if (!def.api_model) {
     if (positional.length === 0)
       throw new OdooException('builtins.IndexError', 'tuple index out of range', 500)
@@ -189,4 +195,32 @@ function prepare(state: SandboxState, call: Call) {
     throw error
   }
   return { def, ids, args, context }
+}
+
+/**
+ * Odoo 17 models whose outermost `write` override names its parameter `values`, so over
+ * `/jsonrpc` `write(vals=…)` is a TypeError there (each seen on a real 17 demo database; 19 calls
+ * it `vals` everywhere, which JSON-2 — named parameters only — relies on).
+ */
+const WRITE_VALUES_17: Record<string, string> = {
+  'sale.order': 'SaleOrder.write',
+  'sale.order.line': 'SaleOrderLine.write',
+  'mailing.mailing': 'MassMailing.write',
+  'mailing.contact': 'MailThread.write',
+  'mail.activity': 'MailActivity.write',
+  'product.product': 'ProductProduct.write',
+  'ir.model.data': 'IrModelData.write',
+  'res.company': 'ResCompany.write',
+}
+
+function asOverriddenIn17(model: string, method: string, def: MethodDef): MethodDef {
+  const qualname =
+    method === 'write' && Object.hasOwn(WRITE_VALUES_17, model) ? WRITE_VALUES_17[model] : undefined
+  if (!qualname) return def
+  return {
+    ...def,
+    qualname,
+    params: [{ name: 'values' }],
+    run: (env, ids, args, name) => def.run(env, ids, { vals: args.values }, name),
+  }
 }

@@ -39,7 +39,12 @@ function checkDb(runtime: Runtime, db: unknown): void {
 }
 
 /** The JSON-RPC form of a method's result (`api.downgrade`): records become ids. */
-function downgrade(value: unknown, create: boolean, returns: string | undefined, args: unknown[]): unknown {
+export function downgrade(
+  value: unknown,
+  create: boolean,
+  returns: string | undefined,
+  args: unknown[],
+): unknown {
   if (!(value instanceof Recordset)) return value
   if (create)
     return typeof args[0] === 'object' && !Array.isArray(args[0]) ? (value.ids[0] ?? false) : value.ids
@@ -148,6 +153,6 @@ export function serializeException(error: unknown, where: string) {
   }
 }
 
-function errorEnvelope(error: unknown, where: string) {
+export function errorEnvelope(error: unknown, where: string) {
   return { code: 200, message: 'Odoo Server Error', data: serializeException(error, where) }
 }

@@ -1,13 +1,15 @@
 /**
  * The sandbox's HTTP server (node:http, keep-alive): routes `/jsonrpc`, `/json/2/<model>/<method>`,
- * `GET /web/version` and the `/__sandbox/` test hooks to their handlers, and answers anything
- * else with 404. Does not implement Odoo's web client, sessions or other routes.
+ * `GET /web/version`, the web session routes Countersign uses (web-session.ts) and the `/__sandbox/`
+ * test hooks to their handlers, and answers anything else with 404. Does not implement Odoo's web
+ * client or its other routes.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { handleJson2, VERSION_19 } from './json2.js'
 import { handleJsonRpc } from './jsonrpc.js'
 import type { Runtime } from './runtime.js'
 import { handleHook } from './test-hooks.js'
+import { handleWebSession } from './web-session.js'
 
 const MAX_BODY = 16 * 1024 * 1024
 
@@ -67,6 +69,18 @@ async function route(runtime: Runtime, request: IncomingMessage, response: Serve
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       return send(response, 400, 'Invalid JSON-RPC data')
     return send(response, 200, await handleJsonRpc(runtime, body))
+  }
+
+  if (path.startsWith('/web/session/') || path.startsWith('/web/dataset/call_kw')) {
+    if (method !== 'POST') return send(response, 405, 'Method Not Allowed')
+    let body: unknown
+    try {
+      body = JSON.parse(raw)
+    } catch {
+      return send(response, 400, 'Invalid JSON data')
+    }
+    const answer = await handleWebSession(runtime, path, (body ?? {}) as object, request.headers.cookie)
+    if (answer) return send(response, 200, answer.body, answer.headers)
   }
 
   const json2 = /^\/json\/2\/([^/]+)\/([^/]+)$/.exec(path)

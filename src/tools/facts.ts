@@ -18,15 +18,32 @@ const DETAIL_FIELDS: Record<string, string[]> = {
 
 export async function modelFact(odoo: OdooSession, model: string): Promise<ModelFact> {
   try {
-    const rows = await odoo.call<Array<{ name?: unknown }>>('ir.model', 'search_read', {
-      kwargs: { domain: [['model', '=', model]], fields: ['name'], limit: 1 },
-    })
-    const name = rows[0]?.name
-    return { model, label: typeof name === 'string' ? name : null }
+    // The web client's `display_name_for` (16+) answers any internal user; ir.model itself needs
+    // Access Rights or Email Marketing. A model the user may not read comes back named by itself.
+    const [row] = await odoo
+      .call<Array<{ model?: unknown; display_name?: unknown }>>('ir.model', 'display_name_for', {
+        kwargs: { models: [model] },
+      })
+      .catch((error) => {
+        if (isOdooError(error) && error.kind === 'not_found') return legacyModelLabel(odoo, model)
+        throw error
+      })
+    const label = row?.display_name
+    return { model, label: typeof label === 'string' && label !== model ? label : null }
   } catch (error) {
     if (isOdooError(error)) return { model, label: null }
     throw error
   }
+}
+
+async function legacyModelLabel(
+  odoo: OdooSession,
+  model: string,
+): Promise<Array<{ display_name?: unknown }>> {
+  const rows = await odoo.call<Array<{ name?: unknown }>>('ir.model', 'search_read', {
+    kwargs: { domain: [['model', '=', model]], fields: ['name'], limit: 1 },
+  })
+  return rows.map((r) => ({ display_name: r.name }))
 }
 
 export async function recordsFacts(odoo: OdooSession, model: string, ids: number[]): Promise<RecordsFacts> {

@@ -31,7 +31,8 @@ export const postMessage = defineTool({
   writes: true,
   model: (args) => args.model,
   async run({ odoo }, args) {
-    const message_id = await odoo.call<number>(args.model, 'message_post', {
+    // 17 over /jsonrpc answers the new message's id; 19 (both protocols) a list of one id.
+    const posted = await odoo.call<number | number[]>(args.model, 'message_post', {
       ids: [args.id],
       kwargs: {
         body: args.body,
@@ -39,6 +40,7 @@ export const postMessage = defineTool({
         subtype_xmlid: args.internal ? 'mail.mt_note' : 'mail.mt_comment',
       },
     })
+    const message_id = Array.isArray(posted) ? (posted[0] ?? null) : posted
     return {
       structured: { model: args.model, id: args.id, message_id, internal: args.internal },
       headline: `Posted ${args.internal ? 'an internal note' : 'a message'} on ${args.model} #${args.id}.`,

@@ -4,6 +4,8 @@
  * back. get_workflow_state lives with transition_state in workflow.ts.
  */
 import { z } from 'zod'
+import { isOdooError } from '../odoo/errors.js'
+import type { OdooSession } from '../odoo/types.js'
 import { domain, fieldList, modelName, recordId } from './schemas.js'
 import { defineTool, ownEntry, READ, ToolError } from './tool.js'
 
@@ -34,9 +36,9 @@ export const listModels = defineTool({
   name: 'list_models',
   title: 'List Odoo models',
   description:
-    'Lists the Odoo models (business objects) of this database whose technical name or label matches a search, ' +
-    'so you can find the model to use with the other tools. Use it when you do not know the technical name, ' +
-    'e.g. search "invoice" to find account.move. Example: {"search": "sale"}',
+    'Lists the Odoo models (business objects) this Odoo user may read whose technical name or label matches a ' +
+    'search, so you can find the model to use with the other tools. Use it when you do not know the technical ' +
+    'name, e.g. search "invoice" to find account.move. Example: {"search": "sale"}',
   input: z
     .object({
       search: z.string().max(100).optional().describe('Part of the technical name or label, e.g. "partner"'),
@@ -47,19 +49,37 @@ export const listModels = defineTool({
   writes: false,
   model: () => 'ir.model',
   async run({ odoo }, args) {
-    const filter = args.search ? ['|', ['model', 'ilike', args.search], ['name', 'ilike', args.search]] : []
-    const rows = await odoo.call<Array<{ model: string; name: string }>>('ir.model', 'search_read', {
-      kwargs: {
-        domain: [['transient', '=', false], ...filter],
-        fields: ['model', 'name'],
-        limit: args.limit,
-        order: 'model',
-      },
-    })
-    const models = rows.map((r) => ({ model: r.model, name: r.name }))
+    const needle = args.search?.toLowerCase()
+    const models = (await availableModels(odoo))
+      .filter(
+        (m) => !needle || m.model.toLowerCase().includes(needle) || m.name.toLowerCase().includes(needle),
+      )
+      .sort((a, b) => (a.model < b.model ? -1 : a.model > b.model ? 1 : 0))
+      .slice(0, args.limit)
     return { structured: { models, count: models.length }, headline: `${models.length} model(s) found.` }
   },
 })
+
+/**
+ * The models the user may read, with their labels. Reading ir.model needs Access Rights or Email
+ * Marketing in stock Odoo (a salesman on 19 has neither); the web client's model selector method
+ * `ir.model.get_available_models` (16+) answers any internal user. Older Odoo: ir.model itself.
+ */
+async function availableModels(odoo: OdooSession): Promise<Array<{ model: string; name: string }>> {
+  try {
+    const rows = await odoo.call<Array<{ model: string; display_name: string }>>(
+      'ir.model',
+      'get_available_models',
+    )
+    return rows.map((r) => ({ model: r.model, name: r.display_name }))
+  } catch (error) {
+    if (!(isOdooError(error) && error.kind === 'not_found')) throw error
+    const rows = await odoo.call<Array<{ model: string; name: string }>>('ir.model', 'search_read', {
+      kwargs: { domain: [['transient', '=', false]], fields: ['model', 'name'] },
+    })
+    return rows.map((r) => ({ model: r.model, name: r.name }))
+  }
+}
 
 export const describeModel = defineTool({
   name: 'describe_model',

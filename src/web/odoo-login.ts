@@ -30,22 +30,23 @@ export function createOdooLogin(options: {
       const key = createHash('sha256').update(`${login}\u0000${secret}`).digest('hex')
       const hit = cache.get(key)
       if (hit && now() - hit.at < ttl) return hit.actor
-      let session: Awaited<ReturnType<OdooClient['authenticate']>>
+      let actor: Actor
       try {
-        session = await options.odoo.authenticate({ login, secret })
+        actor = await options.odoo.withLogin({ login, secret }, async (session) => {
+          const [user] = await session.call<Array<{ name: string }>>('res.users', 'read', {
+            ids: [session.uid],
+            kwargs: { fields: ['name'] },
+          })
+          return {
+            uid: session.uid,
+            login,
+            name: user?.name ?? login,
+            is_admin: await options.admins.isAdmin(session),
+          }
+        })
       } catch (error) {
         if (isOdooError(error) && error.kind === 'authentication_failed') return null
         throw error
-      }
-      const [user] = await session.call<Array<{ name: string }>>('res.users', 'read', {
-        ids: [session.uid],
-        kwargs: { fields: ['name'] },
-      })
-      const actor: Actor = {
-        uid: session.uid,
-        login,
-        name: user?.name ?? login,
-        is_admin: await options.admins.isAdmin(session),
       }
       if (cache.size > 10_000) cache.clear()
       cache.set(key, { actor, at: now() })

@@ -6,7 +6,7 @@ import {
   modelLabelFromAccessError,
   toolErrorResult,
 } from '../../src/mcp/tool-errors.js'
-import { OdooError } from '../../src/odoo/errors.js'
+import { kindOfOdooError, OdooError } from '../../src/odoo/errors.js'
 import { ToolError } from '../../src/tools/tool.js'
 
 // Odoo 17 texts, as captured from a real instance (notes: facts.md §3).
@@ -51,6 +51,49 @@ describe('tool errors for the AI', () => {
     expect(text(reset, true)).toContain('may or may not have been applied')
     expect(text(reset, true)).not.toContain('Nothing was done')
     expect(text(reset, false)).toContain('Try again')
+  })
+
+  it('gives one kind to an unknown model or method, however each Odoo and protocol words it', () => {
+    // As real Odoo 17 (/jsonrpc), 19 (/jsonrpc) and 19 (JSON-2) answer them.
+    const cases: Array<[string, string]> = [
+      ['odoo.exceptions.UserError', "Object no.such.model doesn't exist"],
+      ['werkzeug.exceptions.NotFound', "the model 'no.such.model' does not exist"],
+      ['builtins.AttributeError', "The method 'x' does not exist on the model 'res.partner'"],
+      ['builtins.AttributeError', "The method 'res.partner.x' does not exist"],
+      ['werkzeug.exceptions.NotFound', "The method 'res.partner.x' does not exist"],
+    ]
+    for (const [name, message] of cases)
+      expect([name, kindOfOdooError(name, message)]).toEqual([name, 'not_found'])
+    // A UserError or AttributeError about something else keeps its own kind.
+    expect(kindOfOdooError('odoo.exceptions.UserError', 'Cancel the order first')).toBe('user_error')
+    expect(kindOfOdooError('builtins.AttributeError', "'bool' object has no attribute 'x'")).toBe(
+      'server_error',
+    )
+    const text = toolErrorResult(
+      new OdooError('not_found', "Object no.such.model doesn't exist"),
+      'count_records',
+      'demo',
+      false,
+    ).content[0]?.text
+    expect(text).toMatch(/^Unknown model or method: Object no\.such\.model doesn't exist — list_models/)
+  })
+
+  it('calls wrong arguments a rejected call, pointing to describe_model for an unknown field', () => {
+    expect(kindOfOdooError('builtins.ValueError', "Invalid field 'x' on 'res.partner'")).toBe('bad_request')
+    expect(kindOfOdooError('builtins.TypeError', "f() got an unexpected keyword argument 'x'")).toBe(
+      'bad_request',
+    )
+    expect(kindOfOdooError('werkzeug.exceptions.UnprocessableEntity', 'cannot call x with ids')).toBe(
+      'bad_request',
+    )
+    const text = (message: string) =>
+      toolErrorResult(new OdooError('bad_request', message), 'search_read', 'demo', false).content[0]?.text
+    expect(text("Invalid field 'x' on 'res.partner'")).toBe(
+      "Odoo rejected the call: Invalid field 'x' on 'res.partner' — describe_model gives the field names of a model.",
+    )
+    expect(text('Expected singleton: res.partner(1, 2)')).toBe(
+      'Odoo rejected the call: Expected singleton: res.partner(1, 2)',
+    )
   })
 
   it('passes Countersign’s own refusals through and rethrows anything unexpected', () => {

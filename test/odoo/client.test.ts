@@ -161,7 +161,7 @@ describe.each(['jsonrpc', 'json2'] as const)('the Odoo client over %s', (protoco
     expect(missing.kind).toBe('missing_record')
     expect(missing.message).toContain('Record does not exist or has been deleted.')
     const unknown = await failure(admin.call('res.partner', 'no_such_method', { ids: [1] }))
-    expect(unknown.kind).toBe('server_error')
+    expect(unknown.kind).toBe('not_found')
     const privateMethod = await failure(admin.call('res.partner', '_read_group', { kwargs: {} }))
     expect(privateMethod.kind).toBe('access_denied')
   })

@@ -203,7 +203,8 @@ describe('methods, models and fields (06-*.txt)', () => {
   it('names unknown methods, fields and keyword arguments like Python does', async () => {
     expect(await fails(executeKw(sandbox, 'admin', 'res.partner', 'nosuchmethod', [[]]))).toMatchObject({
       name: 'builtins.AttributeError',
-      message: "type object 'res.partner' has no attribute 'nosuchmethod'",
+      // odoo/api.py call_kw, as a real 17 answers it.
+      message: "The method 'nosuchmethod' does not exist on the model 'res.partner'",
     })
     expect(
       await fails(
@@ -327,5 +328,49 @@ describe('methods, models and fields (06-*.txt)', () => {
       executeKw(sandbox, 'admin', 'res.partner', 'create', [[{ name: 'Two' }, { name: 'Three' }]]),
     )
     expect(ids).toEqual([(id as number) + 1, (id as number) + 2])
+  })
+
+  it('refuses create values given by keyword, as a real 17 does, and creates nothing', async () => {
+    const before = await ok(
+      executeKw(sandbox, 'admin', 'res.partner', 'search_count', [[['name', '=', 'Kw']]]),
+    )
+    expect(
+      await fails(executeKw(sandbox, 'admin', 'res.partner', 'create', [], { vals_list: [{ name: 'Kw' }] })),
+    ).toMatchObject({ name: 'builtins.IndexError', message: 'tuple index out of range' })
+    expect(
+      await ok(executeKw(sandbox, 'admin', 'res.partner', 'search_count', [[['name', '=', 'Kw']]])),
+    ).toBe(before)
+  })
+
+  it('names write’s parameter as each 17 model does: `values` on sale.order, `vals` on res.partner', async () => {
+    expect(
+      await fails(
+        executeKw(sandbox, 'admin', 'sale.order', 'write', [[1]], { vals: { client_order_ref: 'x' } }),
+      ),
+    ).toMatchObject({
+      name: 'builtins.TypeError',
+      message: "SaleOrder.write() got an unexpected keyword argument 'vals'",
+    })
+    expect(
+      await ok(
+        executeKw(sandbox, 'admin', 'sale.order', 'write', [[1]], { values: { client_order_ref: 'y' } }),
+      ),
+    ).toBe(true)
+    expect(
+      await ok(executeKw(sandbox, 'admin', 'res.partner', 'write', [[3]], { vals: { city: 'Ghent' } })),
+    ).toBe(true)
+    expect(
+      await ok(executeKw(sandbox, 'admin', 'sale.order', 'read', [[1]], { fields: ['client_order_ref'] })),
+    ).toEqual([{ id: 1, client_order_ref: 'y' }])
+  })
+
+  it('gives a user created without a contact a contact of its own', async () => {
+    const uid = (await ok(
+      executeKw(sandbox, 'admin', 'res.users', 'create', [{ name: 'Nora New', login: 'nora' }]),
+    )) as number
+    const [user] = (await ok(
+      executeKw(sandbox, 'admin', 'res.users', 'read', [[uid]], { fields: ['partner_id'] }),
+    )) as Array<{ partner_id: [number, string] }>
+    expect(user?.partner_id[1]).toBe('Nora New')
   })
 })

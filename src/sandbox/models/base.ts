@@ -4,11 +4,14 @@
  * (xml ids), `ir.model`, `res.company`, `res.country` and `res.currency`. Field names and labels
  * are Odoo 17's. Does not authenticate (auth.ts) and stores no password.
  */
-import type { Env } from '../env.js'
+
+import { checkAccessRights } from '../access-rights.js'
+import { type Env, sudo } from '../env.js'
 import { assertionError, validationError, valueError } from '../errors.js'
 import type { ModelDef, Row } from '../fields.js'
 import { boolean, char, integer, many2many, many2one, selection } from '../fields.js'
 import { groupInfo } from '../groups.js'
+import { createRecords } from '../orm-write.js'
 import { hasGroup } from '../security.js'
 
 /** `res.groups.full_name`: "Category / Name" (the ACL error message uses "Category/Name"). */
@@ -40,7 +43,16 @@ export const resUsers: ModelDef = {
     lang: char('Language', { default: () => 'en_US' }),
     tz: char('Timezone', { default: () => 'Europe/Brussels' }),
   },
-  before_create: (env, vals) => checkLogin(env, vals.login, []),
+  before_create: (env, vals) => {
+    checkLogin(env, vals.login, [])
+    // res.users `_inherits` res.partner: a user created without a partner gets one of its own.
+    if (!vals.partner_id) {
+      const [partner] = createRecords(sudo(env), 'res.partner', [
+        { name: vals.name ?? false, email: vals.email ?? false },
+      ])
+      vals.partner_id = partner
+    }
+  },
   before_write: (env, ids, vals) => {
     if ('login' in vals) checkLogin(env, vals.login, ids)
   },
@@ -142,6 +154,46 @@ export const irModel: ModelDef = {
     transient: boolean('Transient Model'),
     is_mail_thread: boolean('Has Mail Thread'),
   },
+  // The web module's model-selector methods (web/models/ir_model.py, 17 and 19): any internal user
+  // may call them, and they name only the models that user may read, while reading ir.model
+  // itself needs Access Rights or Email Marketing.
+  methods: {
+    get_available_models: {
+      qualname: 'IrModel.get_available_models',
+      api_model: true,
+      params: [],
+      run: (env) => displayNames(env, readableModels(env, [...env.state.registry.models.keys()])),
+    },
+    display_name_for: {
+      qualname: 'IrModel.display_name_for',
+      api_model: true,
+      params: [{ name: 'models' }],
+      run: (env, _ids, a) => {
+        const asked = Array.isArray(a.models) ? a.models.map(String) : []
+        const readable = readableModels(env, asked)
+        return [
+          ...displayNames(env, readable),
+          ...asked.filter((m) => !readable.includes(m)).map((m) => ({ display_name: m, model: m })),
+        ]
+      },
+    },
+  },
+}
+
+function readableModels(env: Env, models: string[]): string[] {
+  if (!hasGroup(env, 'base.group_user')) return []
+  return models.filter(
+    (model) => env.state.registry.models.has(model) && checkAccessRights(env, model, 'read', false),
+  )
+}
+
+/** `_display_name_for`: ir.model read with sudo, in ir.model's order (by model). */
+function displayNames(env: Env, models: string[]): Array<{ display_name: string; model: string }> {
+  return env.state.store
+    .rows('ir.model')
+    .filter((row) => models.includes(String(row.model)) && !row.transient)
+    .sort((a, b) => String(a.model).localeCompare(String(b.model)))
+    .map((row) => ({ display_name: String(row.name), model: String(row.model) }))
 }
 
 export const resCompany: ModelDef = {
