@@ -86,6 +86,23 @@ describe.each(['jsonrpc', 'json2'] as const)('the Odoo client over %s', (protoco
     })
   }
 
+  it('checks a person’s login with the password or an API key, and refuses wrong or foreign secrets', async () => {
+    const whoAmI = (secret: string) =>
+      odoo.withLogin({ login: 'demo', secret }, async (session) => {
+        const [me] = await session.call<Array<{ name: string }>>('res.users', 'read', {
+          ids: [session.uid],
+          kwargs: { fields: ['name'] },
+        })
+        return { uid: session.uid, name: me?.name }
+      })
+    const demo = { uid: sandbox.user('demo').uid, name: 'Marc Demo' }
+    expect(await whoAmI('demo')).toEqual(demo)
+    expect(await whoAmI(key('demo'))).toEqual(demo)
+    for (const wrong of ['not-his-password', key('admin'), 'admin']) {
+      expect((await failure(whoAmI(wrong))).kind).toBe('authentication_failed')
+    }
+  })
+
   it('searches with a domain (&, |, !) and reads', async () => {
     const admin = await odoo.authenticate({ login: 'admin', secret: key('admin') })
     const domain = ['|', ['is_company', '=', true], '!', ['email', '=', false]]

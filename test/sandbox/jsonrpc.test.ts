@@ -4,7 +4,15 @@
  * that answer without a `result`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { executeKw, fails, jsonrpc, ok, type SandboxOdoo, startSandboxOdoo } from '../helpers/sandbox.js'
+import {
+  executeKw,
+  fails,
+  jsonrpc,
+  ok,
+  type RpcAnswer,
+  type SandboxOdoo,
+  startSandboxOdoo,
+} from '../helpers/sandbox.js'
 
 let sandbox: SandboxOdoo
 
@@ -372,5 +380,47 @@ describe('methods, models and fields (06-*.txt)', () => {
       executeKw(sandbox, 'admin', 'res.users', 'read', [[uid]], { fields: ['partner_id'] }),
     )) as Array<{ partner_id: [number, string] }>
     expect(user?.partner_id[1]).toBe('Nora New')
+  })
+})
+
+describe('web sessions (/web/session/authenticate, /web/dataset/call_kw, /web/session/destroy)', () => {
+  const post = async (path: string, params: Record<string, unknown>, cookie?: string) => {
+    const response = await fetch(`${sandbox.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params, id: 1 }),
+    })
+    const sid = /session_id=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1]
+    return { body: (await response.json()) as RpcAnswer, cookie: sid ? `session_id=${sid}` : undefined }
+  }
+  const readName = (cookie?: string) =>
+    post(
+      '/web/dataset/call_kw/res.users/read',
+      { model: 'res.users', method: 'read', args: [[6], ['name']], kwargs: {} },
+      cookie,
+    )
+
+  it('logs in with a password (never an API key), calls as that user, and logs out', async () => {
+    const refusedKey = await post('/web/session/authenticate', {
+      db: sandbox.db,
+      login: 'demo',
+      password: sandbox.user('demo').api_key,
+    })
+    expect(refusedKey.body.error?.data.name).toBe('odoo.exceptions.AccessDenied')
+    expect(refusedKey.cookie).toBeUndefined()
+    const login = await post('/web/session/authenticate', { db: sandbox.db, login: 'demo', password: 'demo' })
+    expect(login.body.result).toMatchObject({ uid: 6 })
+    expect((await readName(login.cookie)).body.result).toEqual([{ id: 6, name: 'Marc Demo' }])
+    // The same rights as over /jsonrpc: a salesman may not create products.
+    const created = await post(
+      '/web/dataset/call_kw/product.product/create',
+      { model: 'product.product', method: 'create', args: [{ name: 'x' }], kwargs: {} },
+      login.cookie,
+    )
+    expect(created.body.error?.data.name).toBe('odoo.exceptions.AccessError')
+    await post('/web/session/destroy', {}, login.cookie)
+    const after = await readName(login.cookie)
+    expect(after.body.error).toMatchObject({ code: 100, data: { name: 'odoo.http.SessionExpiredException' } })
+    expect((await readName()).body.error?.code).toBe(100)
   })
 })
