@@ -17,7 +17,7 @@ import type { Notifier } from '../src/notify/odoo-activity.js'
 import type { OdooSession } from '../src/odoo/types.js'
 import type { Runtime } from '../src/runtime.js'
 import { findPendingTwin, getApprovalRequest, insertApprovalRequest } from '../src/store/approval-requests.js'
-import { setActivityIds } from '../src/store/approval-transitions.js'
+import { setNotification } from '../src/store/approval-transitions.js'
 import { appendAudit } from '../src/store/audit-log.js'
 import { updateRecord } from '../src/tools/write-tools.js'
 import type { Deployment } from './deployment.js'
@@ -75,6 +75,7 @@ function timedNotifier(notifier: Notifier, clock: OdooClock): Notifier {
     requestFiled: (request, recipients, link) =>
       clock.time(() => notifier.requestFiled(request, recipients, link)),
     requestClosed: (request, feedback) => notifier.requestClosed(request, feedback),
+    health: () => notifier.health(),
   }
 }
 
@@ -198,7 +199,7 @@ export async function filing(
   )
   const readBack = await piece(async () => {
     await getApprovalRequest(db, last)
-    await setActivityIds(db, last, [1])
+    await setNotification(db, last, { activity_ids: [1], error: null })
   })
   const auditRow = await piece(() =>
     appendAudit(db, {

@@ -12,7 +12,7 @@ import type { OdooConfig, ServerConfig, StoreConfig } from './config.js'
 import type { Logger } from './logger.js'
 import type { McpContext } from './mcp/server.js'
 import { createUsageCounter, type UsageCounter } from './mcp/usage.js'
-import { createActivityNotifier, SILENT_NOTIFIER } from './notify/odoo-activity.js'
+import { createActivityNotifier, type Notifier, SILENT_NOTIFIER } from './notify/odoo-activity.js'
 import { isOdooError } from './odoo/errors.js'
 import { createOdooClient } from './odoo/index.js'
 import type { OdooClient, OdooSession, OdooVersion } from './odoo/types.js'
@@ -34,6 +34,8 @@ export interface Runtime {
   clock: () => Date
   audit: (entry: NewAuditEntry) => Promise<void>
   approvals: Approvals
+  /** Creates the approvers' Odoo activities; its health() feeds /readyz and /metrics. */
+  notifier: Notifier
   mcp: McpContext
   /** Counts MCP requests per connection; written once a second and at close. */
   usage: UsageCounter
@@ -122,8 +124,15 @@ export async function createRuntime(
   try {
     const version = await versionAtStart(odoo, logger)
     let service: OdooSession | null = null
+    let notifier: Notifier = SILENT_NOTIFIER
     if (config.odoo.service) {
       service = await odoo.authenticate(config.odoo.service)
+      notifier = createActivityNotifier({
+        service,
+        service_secret: config.odoo.service.secret,
+        logger,
+        clock,
+      })
     } else {
       logger.warn(
         'COUNTERSIGN_ODOO_SERVICE_LOGIN is not set: approvers get no Odoo activity for new requests (requests are still filed and shown in the console)',
@@ -145,7 +154,7 @@ export async function createRuntime(
       logger,
       audit,
       audit_payloads: config.server.audit_payloads,
-      notifier: service ? createActivityNotifier(service, logger) : SILENT_NOTIFIER,
+      notifier,
       admins,
       public_url: config.server.public_url,
       stale_running_ms: staleRunningMs(config.odoo.timeout_ms),
@@ -173,6 +182,7 @@ export async function createRuntime(
       clock,
       audit,
       approvals,
+      notifier,
       mcp,
       usage,
       async close() {

@@ -11,7 +11,7 @@ import { alreadyPendingMessage, pendingMessage, reviewer } from '../domain/statu
 import { summarize } from '../domain/summary.js'
 import type { Principal } from '../mcp/principal.js'
 import { type ApprovalRequest, findPendingTwin, insertApprovalRequest } from '../store/approval-requests.js'
-import { setActivityIds } from '../store/approval-transitions.js'
+import { setNotification } from '../store/approval-transitions.js'
 import { appendAudit } from '../store/audit-log.js'
 import { clip } from '../tools/facts.js'
 import type { Tool, ToolContext, ToolOutput } from '../tools/tool.js'
@@ -84,7 +84,7 @@ export async function fileRequest(
   try {
     await notifyFiled(deps, filed.request)
   } catch (error) {
-    // Filed is filed: the activity is a courtesy, the console and the API list the request anyway.
+    // Filed is filed: the console and the API list the request whether or not the approver was told.
     deps.logger.warn({ err: error, request_id: filed.request.request_id }, 'could not notify the approver')
   }
 
@@ -136,12 +136,14 @@ async function alreadyPending(
  * The approver — or every administrator except the requester when no approver is assigned, or when
  * the assigned approver is the requester: they may not decide (domain/who-may-decide.ts), so only
  * another administrator can, and without a word to them the request would wait unseen until it expires.
+ * What came of it — the activity ids, or why there are none — is stored on the request, where the
+ * console, the JSON API and the CLI show it.
  */
 async function notifyFiled(deps: ApprovalsDeps, request: ApprovalRequest): Promise<void> {
   const { request_id } = request
   const approverMayDecide = request.approver_uid !== null && request.approver_uid !== request.requester_uid
-  const recipients = (
-    approverMayDecide
+  const recipients = async () =>
+    (approverMayDecide
       ? [
           {
             uid: request.approver_uid as number,
@@ -149,11 +151,12 @@ async function notifyFiled(deps: ApprovalsDeps, request: ApprovalRequest): Promi
             name: request.approver_name ?? '',
           },
         ]
-      : await deps.admins.listAdmins().catch((error: unknown) => {
-          deps.logger.warn({ err: error }, 'could not list the MCP administrators to notify')
-          return []
-        })
-  ).filter((p) => p.uid !== request.requester_uid)
-  const ids = await deps.notifier.requestFiled(request, recipients, requestLink(deps.public_url, request_id))
-  if (ids.length > 0) await setActivityIds(deps.db, request_id, ids)
+      : await deps.admins.listAdmins()
+    ).filter((p) => p.uid !== request.requester_uid)
+  const notice = await deps.notifier.requestFiled(
+    request,
+    recipients,
+    requestLink(deps.public_url, request_id),
+  )
+  await setNotification(deps.db, request_id, notice)
 }

@@ -61,12 +61,16 @@ interface Described {
   result: unknown
   error: string | null
   will_not_run?: string | null
+  notification_error?: string | null
 }
 
 function show(r: Described): string {
   const lines = [
     `request ${r.request_id}: ${r.summary}`,
     ...(r.will_not_run ? [`  WARNING: approving it will run nothing: ${r.will_not_run}`] : []),
+    ...(r.notification_error
+      ? [`  WARNING: the approver was not notified in Odoo: ${r.notification_error}`]
+      : []),
     `  tool:             ${r.tool}`,
     `  status:           ${r.status} (execution ${r.execution_status})`,
     `  requester:        ${r.requester.login} (${r.requester.name})`,

@@ -47,6 +47,11 @@ export interface ApprovalRequest {
   error: string | null
   /** The mail.activity ids created in Odoo for this request. */
   activity_ids: number[]
+  /**
+   * Why the approvers got no Odoo activity for this request (Odoo refused it, no service user, nobody
+   * to notify), in plain words for an administrator; null when they got one, or before filing ended.
+   */
+  notification_error: string | null
 }
 
 /** An Odoo user as filed on a request or a connection. */

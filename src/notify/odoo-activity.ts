@@ -3,30 +3,81 @@
  * mail.activity per approver — or per MCP administrator when none is assigned — with the summary and
  * a link to the request in the console, created by the service user on the requester's contact
  * (res.partner) so it reads "requested by …". Marks them done when the request leaves pending.
- * Failures are logged, never thrown: a request is filed and decided whether or not Odoo accepted
- * the activity. Without a service user nothing is sent (one warning at start-up, from app.ts).
+ * Never throws: a request is filed and decided whether or not Odoo accepted the activity. When no
+ * activity was created it says why, in words for an administrator, which filing stores on the
+ * request (the console, the JSON API and the CLI show it); and it keeps this process's record of
+ * failed attempts for /readyz and /metrics. Without a service user nothing is sent.
  */
 
 import { splitXmlId } from '../approvals/admins.js'
 import type { ApprovalRequest, OdooPerson } from '../domain/approval-request.js'
 import type { Logger } from '../logger.js'
 import type { OdooSession } from '../odoo/types.js'
+import { clip } from '../tools/facts.js'
+
+/** How telling the approvers about one new request went. */
+export interface FiledNotice {
+  /** The mail.activity ids created in Odoo; empty when none was. */
+  activity_ids: number[]
+  /** Why none was created, in plain words (at most NOTIFICATION_ERROR_LIMIT characters); null when one was. */
+  error: string | null
+}
+
+/** This process's attempts to create activities. Read anonymously (/readyz, /metrics): no Odoo text. */
+export interface NotificationHealth {
+  /** When the current run of failed attempts began; null when the latest attempt worked, or none failed. */
+  failing_since: Date | null
+  /** Attempts that failed since the process started (Odoo refused, or could not be reached). */
+  failures: number
+}
 
 export interface Notifier {
-  /** Creates the activities; returns their ids (empty when nothing could be created). */
-  requestFiled(request: ApprovalRequest, recipients: OdooPerson[], link: string): Promise<number[]>
+  /**
+   * Creates the activities for a new request. `recipients` is called here, so that Odoo failing to
+   * list the administrators is a failed attempt like Odoo refusing the activity.
+   */
+  requestFiled(
+    request: ApprovalRequest,
+    recipients: () => Promise<OdooPerson[]>,
+    link: string,
+  ): Promise<FiledNotice>
   /** Marks the request's activities done, with what happened as feedback. */
   requestClosed(request: ApprovalRequest, feedback: string): Promise<void>
+  health(): NotificationHealth
 }
 
+/** Enough for Odoo's longest access-rights message; the rest of a traceback-like text helps nobody. */
+export const NOTIFICATION_ERROR_LIMIT = 500
+
+export const NO_SERVICE_USER =
+  'no service user is configured (COUNTERSIGN_ODOO_SERVICE_LOGIN), so Countersign creates no Odoo activities'
+export const NOBODY_TO_NOTIFY =
+  'nobody to notify: no approver who may decide is assigned, and no other MCP administrator was found in Odoo'
+
+/** Without a service user: nothing is sent, and every request says so. Not a failed attempt. */
 export const SILENT_NOTIFIER: Notifier = {
   async requestFiled() {
-    return []
+    return { activity_ids: [], error: NO_SERVICE_USER }
   },
   async requestClosed() {},
+  health() {
+    return { failing_since: null, failures: 0 }
+  },
 }
 
-export function createActivityNotifier(service: OdooSession, logger: Logger): Notifier {
+export interface ActivityNotifierOptions {
+  /** The service user's session: it creates and closes the activities. */
+  service: OdooSession
+  /** The service user's API key, kept out of any stored reason should an error ever echo it. */
+  service_secret: string
+  logger: Logger
+  clock: () => Date
+}
+
+export function createActivityNotifier(options: ActivityNotifierOptions): Notifier {
+  const { service, logger, clock } = options
+  let failing_since: Date | null = null
+  let failures = 0
   let refs: Promise<{ todo: number; partnerModel: number }> | null = null
 
   async function lookUp(): Promise<{ todo: number; partnerModel: number }> {
@@ -52,7 +103,13 @@ export function createActivityNotifier(service: OdooSession, logger: Logger): No
 
   return {
     async requestFiled(request, recipients, link) {
-      if (recipients.length === 0) return []
+      let people: OdooPerson[]
+      try {
+        people = await recipients()
+      } catch (error) {
+        return failed(request, 'could not find the MCP administrators to notify', error)
+      }
+      if (people.length === 0) return { activity_ids: [], error: NOBODY_TO_NOTIFY }
       try {
         refs ??= lookUp()
         const { todo, partnerModel } = await refs.catch((error) => {
@@ -73,7 +130,7 @@ export function createActivityNotifier(service: OdooSession, logger: Logger): No
         const note = `<p>${escapeHtml(request.summary)}</p><p>Requested by ${escapeHtml(request.requester_name)} through Countersign. <a href="${escapeHtml(link)}">Review request #${request.request_id}</a></p>`
         const created = await service.call<number | number[]>('mail.activity', 'create', {
           kwargs: {
-            vals_list: recipients.map((person) => ({
+            vals_list: people.map((person) => ({
               res_model_id: partnerModel,
               res_id: partner,
               activity_type_id: todo,
@@ -84,13 +141,10 @@ export function createActivityNotifier(service: OdooSession, logger: Logger): No
             })),
           },
         })
-        return Array.isArray(created) ? created : [created]
+        failing_since = null
+        return { activity_ids: Array.isArray(created) ? created : [created], error: null }
       } catch (error) {
-        logger.warn(
-          { err: error, request_id: request.request_id },
-          'could not create the Odoo activity for an approval request',
-        )
-        return []
+        return failed(request, 'could not create the Odoo activity', error)
       }
     },
     async requestClosed(request, feedback) {
@@ -105,7 +159,30 @@ export function createActivityNotifier(service: OdooSession, logger: Logger): No
         logger.warn({ err: error, request_id: request.request_id }, 'could not mark the Odoo activity done')
       }
     },
+    health() {
+      return { failing_since, failures }
+    },
   }
+
+  function failed(request: ApprovalRequest, what: string, error: unknown): FiledNotice {
+    logger.warn({ err: error, request_id: request.request_id }, `${what} for an approval request`)
+    failures++
+    failing_since ??= clock()
+    return { activity_ids: [], error: notificationError(what, error, [options.service_secret]) }
+  }
+}
+
+/**
+ * `what: reason`, on one line and at most NOTIFICATION_ERROR_LIMIT characters, with the given secrets
+ * and any password written into a URL (`https://user:password@host`) replaced by "…". Odoo's own
+ * messages carry no credentials, but this text is stored and shown to everyone who may see the
+ * request, so it is checked rather than trusted.
+ */
+export function notificationError(what: string, error: unknown, secrets: string[]): string {
+  let reason = error instanceof Error ? error.message : String(error)
+  for (const secret of secrets) if (secret) reason = reason.split(secret).join('…')
+  reason = reason.replace(/\/\/[^/\s@]*@/g, '//…@')
+  return clip(`${what}: ${reason}`, NOTIFICATION_ERROR_LIMIT)
 }
 
 function escapeHtml(text: string): string {

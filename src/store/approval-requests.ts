@@ -73,6 +73,7 @@ export function approvalRequestFromRow(row: Selectable<ApprovalRequestTable>): A
     result_truncated: row.result_truncated === 1,
     error: row.error,
     activity_ids: parseNumberList(row.activity_ids, 'approval_request.activity_ids'),
+    notification_error: row.notification_error,
   }
 }
 

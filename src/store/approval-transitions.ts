@@ -177,15 +177,18 @@ export async function failStaleRunning(
   return rows.map((r) => r.request_id).sort((a, b) => a - b)
 }
 
-/** Records the mail.activity ids created in Odoo for a request. True when the request exists. */
-export async function setActivityIds(
+/**
+ * Records how notifying the approvers of a request went: the mail.activity ids created in Odoo, and
+ * why none was created (null when one was). True when the request exists.
+ */
+export async function setNotification(
   db: Kysely<Database>,
   request_id: number,
-  activity_ids: number[],
+  notice: { activity_ids: number[]; error: string | null },
 ): Promise<boolean> {
   const result = await db
     .updateTable('approval_request')
-    .set({ activity_ids: JSON.stringify(activity_ids) })
+    .set({ activity_ids: JSON.stringify(notice.activity_ids), notification_error: notice.error })
     .where('request_id', '=', request_id)
     .executeTakeFirst()
   return result.numUpdatedRows === 1n

@@ -76,6 +76,8 @@ export interface ApprovalRequestTable {
   error: string | null
   /** JSON array of the mail.activity ids created for this request in Odoo. */
   activity_ids: string
+  /** Why no Odoo activity was created for this request (migration 0004); null when one was. */
+  notification_error: string | null
 }
 
 export interface AuditLogTable {

@@ -123,7 +123,9 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
       found.status === 'pending'
         ? executionBlocker(found, await getConnection(runtime.store.db, found.connection_id))
         : null
-    return { ...describeRequest(found, actor), will_not_run }
+    // Not in describeRequest: that is also check_approval_status's answer, and the AI has no use for
+    // why the service user could not reach the approver; the people reviewing the request do.
+    return { ...describeRequest(found, actor), will_not_run, notification_error: found.notification_error }
   })
 
   for (const verdict of ['approve', 'reject'] as const) {

@@ -1,6 +1,7 @@
 /**
  * /healthz (the process answers), /readyz (the database and Odoo answer) and /metrics (Prometheus
- * text). Outside every authenticated context: they reveal no request or connection data.
+ * text). Outside every authenticated context: they reveal no request or connection data, and of a
+ * failing approver notification only the fact and its time (Odoo's words stay on the request).
  */
 
 import type { FastifyInstance } from 'fastify'
@@ -48,7 +49,13 @@ export async function healthRoutes(app: FastifyInstance, options: { runtime: Run
       checks.odoo = error instanceof Error ? error.message : 'unavailable'
     }
     const ready = Object.values(checks).every((v) => v === 'ok')
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks })
+    // A warning, not a check: approvers not told in Odoo is worth an alert, but requests are still
+    // filed and decided, so a load balancer must keep sending traffic here.
+    const { failing_since } = runtime.notifier.health()
+    const warnings = failing_since ? { notifications: `failing since ${failing_since.toISOString()}` } : null
+    return reply
+      .code(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'not ready', checks, ...(warnings && { warnings }) })
   })
   const countByStatus = sharedFor(METRICS_CACHE_MS, () =>
     runtime.store.db
@@ -64,6 +71,9 @@ export async function healthRoutes(app: FastifyInstance, options: { runtime: Run
       '# HELP countersign_approval_requests Approval requests by status.',
       '# TYPE countersign_approval_requests gauge',
       ...counts.map((c) => `countersign_approval_requests{status="${c.status}"} ${Number(c.n)}`),
+      '# HELP countersign_notification_failures_total Approver notifications (Odoo activities) this process failed to create.',
+      '# TYPE countersign_notification_failures_total counter',
+      `countersign_notification_failures_total ${runtime.notifier.health().failures}`,
       '# HELP process_resident_memory_bytes Resident memory size in bytes.',
       '# TYPE process_resident_memory_bytes gauge',
       `process_resident_memory_bytes ${memory.rss}`,

@@ -13,7 +13,7 @@ import {
   claimExecution,
   decideRequest,
   finishExecution,
-  setActivityIds,
+  setNotification,
 } from '../../src/store/approval-transitions.js'
 import { insertConnection } from '../../src/store/connections.js'
 import { describeEachEngine } from '../helpers/databases.js'
@@ -41,6 +41,7 @@ describeEachEngine('approval requests: filing and reading', (_engine, t) => {
       result_truncated: false,
       error: null,
       activity_ids: [],
+      notification_error: null,
     } satisfies ApprovalRequest)
     expect(await getApprovalRequest(t.store.db, filed.request_id)).toEqual(filed)
     const next = await insertApprovalRequest(t.store.db, input)
@@ -60,7 +61,7 @@ describeEachEngine('approval requests: filing and reading', (_engine, t) => {
     const decided_at = hoursAfter(T0, 1)
     const started = hoursAfter(T0, 1.001)
     const finished = hoursAfter(T0, 1.002)
-    expect(await setActivityIds(t.store.db, request_id, [41, 42])).toBe(true)
+    expect(await setNotification(t.store.db, request_id, { activity_ids: [41, 42], error: null })).toBe(true)
     expect(
       await decideRequest(
         t.store.db,
@@ -103,7 +104,22 @@ describeEachEngine('approval requests: filing and reading', (_engine, t) => {
       result_truncated: true,
       error: null,
       activity_ids: [41, 42],
+      notification_error: null,
     } satisfies ApprovalRequest)
+  })
+
+  it('keeps why the approvers got no Odoo activity', async () => {
+    const connection = await insertConnection(t.store.db, newConnectionInput(), T0)
+    const filed = await insertApprovalRequest(t.store.db, newRequestInput(connection.connection_id))
+    const reason = "could not create the Odoo activity: You are not allowed to access 'Model Data' — ✓"
+    expect(await setNotification(t.store.db, filed.request_id, { activity_ids: [], error: reason })).toBe(
+      true,
+    )
+    expect(await getApprovalRequest(t.store.db, filed.request_id)).toMatchObject({
+      activity_ids: [],
+      notification_error: reason,
+    })
+    expect(await setNotification(t.store.db, 999_999, { activity_ids: [], error: reason })).toBe(false)
   })
 
   it('refuses a request for a connection that does not exist (foreign key)', async () => {

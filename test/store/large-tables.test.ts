@@ -13,7 +13,7 @@ import {
   listUnclaimedApproved,
   requestsWithActivities,
 } from '../../src/store/approval-requests.js'
-import { decideRequest, setActivityIds } from '../../src/store/approval-transitions.js'
+import { decideRequest, setNotification } from '../../src/store/approval-transitions.js'
 import { appendAuditEntries, listAudit } from '../../src/store/audit-log.js'
 import { addConnectionUse, getConnection, insertConnection } from '../../src/store/connections.js'
 import { COUNT_LIMIT } from '../../src/store/values.js'
@@ -138,7 +138,7 @@ describeEachEngine('large tables', (_engine, t) => {
 
   it('reads, of a batch, only the requests that have activities to close', async () => {
     const [a, b, c] = newest as [number, number, number]
-    await setActivityIds(t.store.db, b, [41, 42])
+    await setNotification(t.store.db, b, { activity_ids: [41, 42], error: null })
     const found = await requestsWithActivities(t.store.db, [a, b, c])
     expect(found.map((r) => [r.request_id, r.activity_ids])).toEqual([[b, [41, 42]]])
     expect(await requestsWithActivities(t.store.db, [])).toEqual([])

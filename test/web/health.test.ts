@@ -50,6 +50,8 @@ describe('health and metrics endpoints', () => {
     const text = await answer.text()
     expect(pendingIn(text)).toBe(1)
     expect(text).toMatch(/^process_resident_memory_bytes \d+$/m)
+    // The approver's activity was created: no failure to count (test/approvals/notification-failure.test.ts counts some).
+    expect(text).toMatch(/^countersign_notification_failures_total 0$/m)
     expect(text).not.toMatch(/demo|res\.partner|delete_record/)
   })
 

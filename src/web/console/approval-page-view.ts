@@ -2,7 +2,8 @@
  * One approval request (seed steps 2–3): the summary as the headline ("What the AI is asking to
  * do"), Approve / Reject with the Approver Note when — and only when — the route says the viewer
  * may decide, the Request group, the Tool Arguments group (the stored JSON, pretty-printed, and its
- * SHA-256), and after a decision its outcome (the cached result or the error). console.js keeps
+ * SHA-256), and after a decision its outcome (the cached result or the error); under the summary,
+ * why approving would run nothing and why the approver got no Odoo activity. console.js keeps
  * the status fields current from the `data-*` attributes. Renders only: the route computes
  * `can_decide` from domain/who-may-decide.ts, and every POST is checked again by the workflow.
  */
@@ -44,6 +45,11 @@ export function approvalPage(viewer: Viewer, data: ApprovalPageData): Html {
     data.blocked &&
     html`<p class="banner banner-warning" role="note">Approving this request will run nothing:
       ${data.blocked}. Reject it, or restore the connection first.</p>`
+  }
+  ${
+    r.notification_error &&
+    html`<p class="banner banner-warning" role="note">The approver was not notified in Odoo:
+      ${r.notification_error}${r.status === 'pending' && html`<br>Tell them another way: send them the link to this page.`}</p>`
   }
   ${data.can_decide ? decisionForm(viewer, r) : whyNoButtons(viewer, r, data.now)}
 </header>
