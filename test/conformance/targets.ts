@@ -158,10 +158,13 @@ export interface ConformanceDeployment {
   cleanups: Cleanups
 }
 
+/** Extra environment for `serve`, given the target's users (their keys differ per Odoo). */
+export type ExtraEnv = (users: Record<Login, OdooUser>) => Record<string, string>
+
 export async function startConformanceDeployment(
   target: OdooTarget,
   cleanups: Cleanups,
-  extraEnv: Record<string, string> = {},
+  extraEnv: ExtraEnv = () => ({}),
 ): Promise<ConformanceDeployment> {
   const odoo = await target.open(cleanups)
   const secret = (login: Login) =>
@@ -170,7 +173,7 @@ export async function startConformanceDeployment(
     ODOO_PROTOCOL: target.protocol,
     COUNTERSIGN_ODOO_SERVICE_LOGIN: 'admin',
     COUNTERSIGN_ODOO_SERVICE_KEY: odoo.users.admin.api_key,
-    ...extraEnv,
+    ...extraEnv(odoo.users),
   })
   const server = await startServe(env, cleanups)
   const client = createOdooClient({ url: odoo.url, db: odoo.db, protocol: 'jsonrpc', timeout_ms: 30_000 })
@@ -218,7 +221,7 @@ export async function startConformanceDeployment(
 export function describeEachOdoo(
   title: string,
   body: (deployment: () => ConformanceDeployment, target: OdooTarget) => void,
-  options: { env?: Record<string, string> } = {},
+  options: { env?: ExtraEnv } = {},
 ): void {
   for (const target of conformanceTargets()) {
     describe(`conformance [${target.name}] ${title}`, () => {
