@@ -10,7 +10,7 @@ import { beforeAll, expect, it } from 'vitest'
 import { ConsoleAgent } from '../console/helpers.js'
 import { runCli } from '../helpers/countersign.js'
 import { callTool, eventually } from '../helpers/deployment.js'
-import { customer, exists, quotations, read, throwawayUser } from './fixtures.js'
+import { customer, draftInvoice, exists, quotations, read, throwawayUser } from './fixtures.js'
 import { type ConformanceDeployment, describeEachOdoo } from './targets.js'
 
 const GATED = 'delete_record,batch_delete,execute_method,update_record'
@@ -143,6 +143,34 @@ describeEachOdoo('approvals', (deployment) => {
       15_000,
       'the activity to be marked done',
     )
+  })
+
+  it('posting an invoice waits for approval with the invoice’s partner and amount in the summary', async () => {
+    const d = deployment()
+    const made = await d.connection('demo', [
+      '--write',
+      '--approval-tools',
+      'transition_state',
+      '--approver',
+      'admin',
+    ])
+    const billing = await d.mcp(made.token)
+    const invoice = await draftInvoice(d, 'demo')
+    const pending = await file(billing, 'transition_state', {
+      model: 'account.move',
+      ids: [invoice.id],
+      transition: 'action_post',
+    })
+    expect(pending.summary).toMatch(/^Post 1 invoice on account\.move: /)
+    expect(pending.summary).toContain(invoice.partner)
+    expect(pending.summary).toMatch(/1,250\.00/)
+    expect((await read(d.odooAdmin, 'account.move', [invoice.id], ['state']))[0]?.state).toBe('draft')
+    expect(
+      (await d.api('admin', d.secret('admin'), 'POST', `/approvals/${pending.request_id}/approve`, {}))
+        .status,
+    ).toBe(200)
+    expect(await finished(billing, pending.request_id)).toMatchObject({ execution_status: 'success' })
+    expect((await read(d.odooAdmin, 'account.move', [invoice.id], ['state']))[0]?.state).toBe('posted')
   })
 
   it('reject: the call is dropped, the records stay, the AI reads the note, the activity is closed', async () => {

@@ -87,6 +87,22 @@ export async function quotations(
   return ids
 }
 
+/** A draft customer invoice made by `owner`, one line of `amount`. */
+export async function draftInvoice(
+  d: ConformanceDeployment,
+  owner: 'admin' | 'demo',
+  amount = 1250,
+): Promise<{ id: number; partner: string }> {
+  const partner = await customer(d)
+  const session = owner === 'admin' ? d.odooAdmin : await d.odooAs(owner)
+  const id = await create(session, 'account.move', {
+    move_type: 'out_invoice',
+    partner_id: partner.id,
+    invoice_line_ids: [[0, 0, { name: d.unique('service'), quantity: 1, price_unit: amount }]],
+  })
+  return { id, partner: partner.name }
+}
+
 /** An e-mail template on contacts (res.partner), made by admin. */
 export async function partnerTemplate(d: ConformanceDeployment): Promise<{ id: number; name: string }> {
   const [model] = await d.odooAdmin.call<Array<{ id: number }>>('ir.model', 'search_read', {

@@ -9,6 +9,7 @@ import { callTool } from '../helpers/deployment.js'
 import { APPROVAL_TOOLS, READ_TOOLS, WRITE_TOOLS } from '../helpers/tool-names.js'
 import {
   customer,
+  draftInvoice,
   exists,
   mailingList,
   partnerTemplate,
@@ -144,6 +145,36 @@ describeEachOdoo('tools', (deployment, target) => {
       expect(moved.records).toEqual([{ id, display_name: expect.any(String), state: to }])
       expect(await stateOf()).toBe(to)
     }
+  })
+
+  it('get_workflow_state and transition_state post demo’s draft invoice; a posted one cannot be deleted', async () => {
+    const d = deployment()
+    const invoice = await draftInvoice(d, 'demo')
+    const state = await callTool(ai, 'get_workflow_state', { model: 'account.move', id: invoice.id })
+    expect(state.state).toBe('draft')
+    expect(state.transitions.map((t: { method: string }) => t.method)).toContain('action_post')
+    const posted = await callTool(ai, 'transition_state', {
+      model: 'account.move',
+      ids: [invoice.id],
+      transition: 'action_post',
+    })
+    expect(posted.records).toEqual([{ id: invoice.id, display_name: expect.any(String), state: 'posted' }])
+    const [row] = await read(d.odooAdmin, 'account.move', [invoice.id], ['state', 'name', 'amount_untaxed'])
+    expect(row).toMatchObject({ state: 'posted', amount_untaxed: 1250 })
+    expect(row?.name).not.toBe('/')
+    const refused = await ai.callTool({
+      name: 'delete_record',
+      arguments: { model: 'account.move', id: invoice.id },
+    })
+    expect(refused.isError).toBe(true)
+    expect(await exists(d.odooAdmin, 'account.move', invoice.id)).toBe(true)
+  })
+
+  it('delete_record deletes demo’s draft invoice', async () => {
+    const d = deployment()
+    const invoice = await draftInvoice(d, 'demo')
+    await callTool(ai, 'delete_record', { model: 'account.move', id: invoice.id })
+    expect(await exists(d.odooAdmin, 'account.move', invoice.id)).toBe(false)
   })
 
   it('execute_method calls a method on records with named parameters', async () => {
