@@ -19,6 +19,7 @@ import { createOdooClient } from '../../src/odoo/index.js'
 import type { OdooSession } from '../../src/odoo/types.js'
 import { startSandboxOdoo } from '../../src/sandbox/index.js'
 import {
+  basicApi,
   Cleanups,
   countersignEnv,
   createConnection,
@@ -197,18 +198,7 @@ export async function startConformanceDeployment(
         name: `${login} conformance`,
       }),
     mcp: (token, era = 'legacy') => mcpHttpClient(server.url, token, era, cleanups),
-    async api(login, password, method, path, body) {
-      const response = await fetch(`${server.url}/api${path}`, {
-        method,
-        headers: {
-          authorization: `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`,
-          ...(body !== undefined && { 'content-type': 'application/json' }),
-        },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      })
-      const text = await response.text()
-      return { status: response.status, body: text ? JSON.parse(text) : null }
-    },
+    api: (login, secret, method, path, body) => basicApi(server.url, login, secret, method, path, body),
     unique: (label) => `CS ${label} ${run}-${++counter}`,
     cleanups,
   }

@@ -221,3 +221,24 @@ export async function mcpStdioClient(
 export function afterUsageFlush(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, USAGE_FLUSH_MS + 500))
 }
+
+/** The JSON API (`/api…`) of a server as an Odoo user over HTTP Basic; the body parsed as JSON. */
+export async function basicApi(
+  server: string,
+  login: string,
+  secret: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${server}/api${path}`, {
+    method,
+    headers: {
+      authorization: `Basic ${Buffer.from(`${login}:${secret}`).toString('base64')}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  })
+  const text = await response.text()
+  return { status: response.status, body: text ? JSON.parse(text) : null }
+}

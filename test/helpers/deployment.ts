@@ -9,6 +9,7 @@ import { createOdooClient } from '../../src/odoo/index.js'
 import type { OdooSession } from '../../src/odoo/types.js'
 import { type SandboxOdoo, startSandboxOdoo } from '../../src/sandbox/index.js'
 import {
+  basicApi,
   type Cleanups,
   countersignEnv,
   createConnection,
@@ -81,18 +82,8 @@ export async function startDeployment(
     connection: (user, args) => createConnection(env, { user, key: sandbox.user(user).api_key, args }),
     mcp: (token, o = {}) =>
       mcpHttpClient((servers[o.server ?? 0] as RunningServer).url, token, o.era ?? 'legacy', cleanups),
-    async api(login, secret, method, path, body, server = 0) {
-      const response = await fetch(`${(servers[server] as RunningServer).url}/api${path}`, {
-        method,
-        headers: {
-          authorization: `Basic ${Buffer.from(`${login}:${secret}`).toString('base64')}`,
-          ...(body !== undefined && { 'content-type': 'application/json' }),
-        },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      })
-      const text = await response.text()
-      return { status: response.status, body: text ? JSON.parse(text) : null }
-    },
+    api: (login, secret, method, path, body, server = 0) =>
+      basicApi((servers[server] as RunningServer).url, login, secret, method, path, body),
   }
 }
 
