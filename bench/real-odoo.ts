@@ -10,7 +10,10 @@
  * - direct JSON-2 where the Odoo has it (19),
  * - Countersign's own Odoo client (src/odoo) in this process,
  * - MCP `tools/call search_read` to a `countersign serve` process on that Odoo (SQLite store), over
- *   JSON-RPC and, where the Odoo has it, over JSON-2.
+ *   JSON-RPC and, where the Odoo has it, over JSON-2;
+ * - and two floors on the same server, to tell where the MCP call's time goes: `GET /healthz` (an
+ *   HTTP hop) and `tools/call list_my_approval_requests` (the SDK and Countersign's per-call work
+ *   around a tool that reads only Countersign's store, no Odoo).
  *
  * The direct routes are raw HTTP over a keep-alive agent like the product's, written out here so
  * that they do not depend on the code being measured. Reads only; nothing is written to the Odoo.
@@ -26,6 +29,11 @@ import type { OdooTarget } from './target.js'
 
 const MODEL = 'res.partner'
 const LIMIT = 20
+const FLOOR_NOTES: Record<string, string> = {
+  mcpNoOdoo: 'reads only Countersign’s store: what an MCP call costs around the Odoo call',
+  healthz: 'the extra HTTP hop every MCP call makes and a direct call does not',
+}
+
 /** The median ratio the product aims at: MCP against the fastest direct route (17) or direct JSON-2 (19). */
 const TARGET_RATIO = 1.15
 
@@ -78,7 +86,7 @@ function benchTarget(odoo: RealOdoo, protocol: 'jsonrpc' | 'json2'): OdooTarget 
 
 export async function realOdooFigures(
   file: string,
-  options: { quick: boolean; say: (text: string) => void },
+  options: { quick: boolean; say: (text: string) => void; node_args?: string[] },
 ): Promise<{ rows: Row[]; version: string }> {
   const odoo = readRealOdoo(file)
   const demo = odoo.users.demo
@@ -176,9 +184,10 @@ export async function realOdooFigures(
     options.say(
       `real Odoo ${odoo.name}: starting countersign serve over JSON-RPC${hasJson2 ? ' and JSON-2' : ''}`,
     )
-    const overRpc = await deploy(benchTarget(odoo, 'jsonrpc'), 'sqlite')
+    const deployOptions = { node_args: options.node_args ?? [] }
+    const overRpc = await deploy(benchTarget(odoo, 'jsonrpc'), 'sqlite', deployOptions)
     deployments.push(overRpc)
-    const overJson2 = hasJson2 ? await deploy(benchTarget(odoo, 'json2'), 'sqlite') : null
+    const overJson2 = hasJson2 ? await deploy(benchTarget(odoo, 'json2'), 'sqlite', deployOptions) : null
     if (overJson2) deployments.push(overJson2)
     const mcpCall = (d: Deployment) => {
       const mcp = mcpPoster(d.server.url, d.plain.token, { agent: mcpAgent })
@@ -186,6 +195,10 @@ export async function realOdooFigures(
     }
     const mcpRpc = mcpCall(overRpc)
     const mcpJson2 = overJson2 ? mcpCall(overJson2) : null
+    const noOdoo = mcpPoster(overRpc.server.url, overRpc.plain.token, { agent: mcpAgent })
+    const mcpNoOdoo = () =>
+      noOdoo.call('tools/call', { name: 'list_my_approval_requests', arguments: { limit: 1 } })
+    const healthz = () => request(mcpAgent, new URL('/healthz', overRpc.server.url))
 
     const version = (await client.version()).server_version
     options.say(`real Odoo ${odoo.name} (${version}): search_read by every route, interleaved`)
@@ -197,6 +210,8 @@ export async function realOdooFigures(
       client: viaClient,
       mcpRpc,
       ...(mcpJson2 && { mcpJson2 }),
+      mcpNoOdoo,
+      healthz,
     }
     const count = options.quick ? 200 : 1000
     const m = await compare(variants, { warmup: options.quick ? 30 : 100, count, concurrency: 1, rounds: 20 })
@@ -226,6 +241,8 @@ export async function realOdooFigures(
       client: 'Countersign’s Odoo client (src/odoo)',
       mcpRpc: 'MCP tools/call, serve over JSON-RPC',
       mcpJson2: 'MCP tools/call, serve over JSON-2',
+      mcpNoOdoo: 'MCP tools/call without Odoo (list_my_…)',
+      healthz: 'HTTP floor: GET /healthz, same server',
     }
     const baseline = 'fastest direct'
     const section = `7. search_read, 20 partners as demo, on real Odoo ${version} (${odoo.name}, c=1)`
@@ -234,6 +251,7 @@ export async function realOdooFigures(
       const row: Row = { section, name: label[key] ?? key, summary }
       if (key === fastestName) row.note = 'the fastest direct route: the baseline of the ratios'
       if (key === 'mcpJson2') row.ratio = ratioOf(summary, of('json2'), 'direct JSON-2')
+      else if (key === 'mcpNoOdoo' || key === 'healthz') row.note = FLOOR_NOTES[key]
       else if (key !== fastestName) row.ratio = ratioOf(summary, fastest, baseline)
       if (key === 'mcpRpc' && odoo.major < 19)
         row.target = {
@@ -253,6 +271,12 @@ export async function realOdooFigures(
         name: 'MCP over JSON-RPC − Countersign’s client',
         value: { amount: of('mcpRpc').median_ms - of('client').median_ms, unit: 'ms' },
         note: 'medians: the MCP hop, the SDK and Countersign’s per-call work, without the Odoo call',
+      },
+      {
+        section,
+        name: 'MCP without Odoo − GET /healthz',
+        value: { amount: of('mcpNoOdoo').median_ms - of('healthz').median_ms, unit: 'ms' },
+        note: 'medians: the SDK and Countersign’s per-call work (token, audit row), without the HTTP hop',
       },
       { section, name: 'server CPU per MCP call (JSON-RPC)', value: { amount: cpuRpc, unit: 'ms' } },
     )

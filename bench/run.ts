@@ -174,7 +174,7 @@ for (const engine of engines) {
 }
 const realOdoo: string[] = []
 for (const file of realOdooFiles(env)) {
-  const figures = await realOdooFigures(file, { quick, say })
+  const figures = await realOdooFigures(file, { quick, say, node_args: profile })
   rows.push(...figures.rows)
   realOdoo.push(figures.version)
 }
