@@ -28,6 +28,7 @@
  * later. One instance per client, so per Odoo URL and database; the cookie is sent only to that
  * origin and never appears in an error or a log line.
  */
+import { performance } from 'node:perf_hooks'
 import type { HttpPoster } from './http-post.js'
 
 /** Well inside Odoo's shortest sensible `sessions.max_inactivity_seconds`; a renewal is two small GETs. */
@@ -99,12 +100,12 @@ export function createWebSession(options: WebSessionOptions): WebSession {
     obtain(id).then(
       (fresh) => {
         id = fresh
-        obtainedAt = Date.now()
+        obtainedAt = performance.now()
         fetching = false
       },
       () => {
         // Keep the current cookie, if any: at worst Odoo has forgotten it and the call is as slow as one without.
-        failedAt = Date.now()
+        failedAt = performance.now()
         fetching = false
       },
     )
@@ -112,7 +113,8 @@ export function createWebSession(options: WebSessionOptions): WebSession {
 
   return {
     current() {
-      const now = Date.now()
+      // A monotonic clock: a wall clock set back would postpone renewals by as much.
+      const now = performance.now()
       if (!closed && !fetching && now - obtainedAt >= renewAfter && now - failedAt >= retryAfter) start()
       return id
     },
