@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: measures Countersign against the sandbox Odoo (or a real Odoo when ODOO_URL is
- * set), on SQLite and, when it answers, PostgreSQL; prints a table of medians, p99 and ratios
- * measured in the same run and writes bench/results.json. Settings (docs/performance.md):
- * BENCH_QUICK=1 (fewer samples, 100,000 rows), BENCH_ROWS, BENCH_CLIENTS, BENCH_ENGINES=sqlite,postgres,
- * BENCH_SKIP_BUILD=1, BENCH_CPU_PROF=<dir> (profiles the server). Not part of `npm test`.
+ * set), on SQLite and, when it answers, PostgreSQL; with COUNTERSIGN_REAL_ODOO also a search_read
+ * on each real Odoo named there, by every direct route and through MCP (figure 7). Prints a table of
+ * medians, p99 and ratios measured in the same run and writes bench/results.json. Settings
+ * (docs/performance.md): BENCH_QUICK=1 (fewer samples, 100,000 rows), BENCH_ROWS, BENCH_CLIENTS,
+ * BENCH_ENGINES=sqlite,postgres (empty: figure 7 only), BENCH_SKIP_BUILD=1, BENCH_CPU_PROF=<dir>
+ * (profiles the server), COUNTERSIGN_REAL_ODOO=<target.json,…>. Not part of `npm test`.
  */
 import { writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
@@ -17,6 +19,7 @@ import { listFigures } from './lists.js'
 import { mcpOverhead } from './mcp-overhead.js'
 import { mcpPieces } from './mcp-pieces.js'
 import { memoryFigures } from './memory.js'
+import { realOdooFigures, realOdooFiles } from './real-odoo.js'
 import { type Row, ratioOf, renderTable } from './report.js'
 import { reopen, type SeedOwner, seedRequests } from './seed.js'
 import { buildCountersign } from './server.js'
@@ -155,7 +158,10 @@ if (env.BENCH_SKIP_BUILD !== '1') {
   say('building Countersign into .bench-build/')
   buildCountersign()
 }
-const engines = (env.BENCH_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim()) as Engine[]
+const engines = (env.BENCH_ENGINES ?? 'sqlite,postgres')
+  .split(',')
+  .map((e) => e.trim())
+  .filter(Boolean) as Engine[]
 const rows: Row[] = []
 const versions: string[] = []
 const skipped: string[] = []
@@ -166,12 +172,19 @@ for (const engine of engines) {
   }
   await benchEngine(engine, rows, versions)
 }
+const realOdoo: string[] = []
+for (const file of realOdooFiles(env)) {
+  const figures = await realOdooFigures(file, { quick, say, node_args: profile })
+  rows.push(...figures.rows)
+  realOdoo.push(figures.version)
+}
 const environment = {
   node: process.version,
   cpus: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown'}`,
   memory_gib: Math.round(totalmem() / 2 ** 30),
   databases: versions,
   odoo: env.ODOO_URL ? `${env.ODOO_URL} (${env.ODOO_PROTOCOL ?? 'jsonrpc'})` : 'sandbox (in this process)',
+  real_odoo: realOdoo,
   load_average: {
     before: loadBefore.map((l) => Number(l.toFixed(2))),
     after: loadavg().map((l) => Number(l.toFixed(2))),
@@ -187,7 +200,7 @@ writeFileSync(
 const header = [
   `Countersign benchmark, ${started.toISOString()}${quick ? ' (BENCH_QUICK: fewer samples)' : ''}`,
   `Node ${environment.node} · ${environment.cpus} · ${environment.memory_gib} GiB · ${versions.join(' · ')}`,
-  `Odoo: ${environment.odoo} · load average ${environment.load_average.before[0]} before, ${environment.load_average.after[0]} after`,
+  `Odoo: ${environment.odoo}${realOdoo.length > 0 ? ` · figure 7: ${realOdoo.join(', ')}` : ''} · load average ${environment.load_average.before[0]} before, ${environment.load_average.after[0]} after`,
   ...skipped,
   '',
 ]

@@ -11,6 +11,8 @@ export interface HttpAnswer {
   status: number
   contentType: string
   body: string
+  /** The Set-Cookie header lines, as sent (web-session.ts reads Odoo's session cookie from them). */
+  setCookie: string[]
 }
 
 export interface HttpPoster {
@@ -121,6 +123,7 @@ export function createHttpPoster(options: { maxSockets?: number } = {}): HttpPos
               status: res.statusCode ?? 0,
               contentType: String(res.headers['content-type'] ?? ''),
               body: Buffer.concat(chunks).toString('utf8'),
+              setCookie: res.headers['set-cookie'] ?? [],
             }),
           )
           res.on('error', (cause) =>

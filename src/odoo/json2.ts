@@ -10,7 +10,7 @@ import type { HttpAnswer, HttpPoster } from './http-post.js'
 import { isReadOnlyMethod } from './read-only.js'
 import type { CallParams, OdooClient, OdooCredentials, OdooSession, OdooVersion } from './types.js'
 import { parseVersion } from './version.js'
-import { openWebSession } from './web-session.js'
+import { openWebLogin } from './web-login.js'
 
 export interface Json2ClientOptions {
   url: string
@@ -136,7 +136,7 @@ export function createJson2Client(options: Json2ClientOptions): OdooClient {
       } catch (error) {
         if (!(error instanceof OdooError && error.kind === 'authentication_failed')) throw error
         // Not an API key of this login: perhaps their password, which only Odoo's web login takes.
-        const web = await openWebSession(options, credentials)
+        const web = await openWebLogin(options, credentials)
         try {
           return await use(web)
         } finally {

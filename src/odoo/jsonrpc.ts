@@ -1,14 +1,16 @@
 /**
  * The Odoo client over JSON-RPC (`POST /jsonrpc`: `common.version`, `common.authenticate`,
- * `object.execute_kw`), which every Odoo from 8 to 19 answers. Maps Odoo's error envelope to
- * OdooError. Does not retry: a write that timed out may have been applied, and only the caller
- * knows whether repeating it is safe.
+ * `object.execute_kw`), which every Odoo from 8 to 19 answers. Every call carries the credentials
+ * it runs with, plus the cookie of an anonymous session bound to the database so that Odoo skips
+ * listing its databases (web-session.ts). Maps Odoo's error envelope to OdooError. Does not retry:
+ * a write that timed out may have been applied, and only the caller knows whether repeating it is safe.
  */
 import { kindOfOdooError, OdooError } from './errors.js'
 import type { HttpPoster } from './http-post.js'
 import { isReadOnlyMethod } from './read-only.js'
 import type { CallParams, OdooClient, OdooCredentials, OdooSession, OdooVersion } from './types.js'
 import { parseVersion } from './version.js'
+import { createWebSession, type WebSessionOptions } from './web-session.js'
 
 interface JsonRpcErrorBody {
   code?: number
@@ -21,12 +23,21 @@ export interface JsonRpcClientOptions {
   db: string
   timeout_ms: number
   http: HttpPoster
+  /** For tests: how soon the session cookie is renewed or fetched again after a failure. */
+  web_session?: Pick<WebSessionOptions, 'renew_after_ms' | 'retry_after_ms'>
 }
 
 export function createJsonRpcClient(options: JsonRpcClientOptions): OdooClient {
   const endpoint = new URL('/jsonrpc', `${options.url}/`)
   let nextId = 1
   let version: Promise<OdooVersion> | null = null
+  const webSession = createWebSession({
+    url: options.url,
+    db: options.db,
+    http: options.http,
+    timeout_ms: options.timeout_ms,
+    ...options.web_session,
+  })
 
   async function rpc<T>(
     service: string,
@@ -36,14 +47,21 @@ export function createJsonRpcClient(options: JsonRpcClientOptions): OdooClient {
   ): Promise<T> {
     // `common` calls (version, authenticate) change nothing; `object` calls name the Odoo method in args[4].
     const read_only = service === 'common' || (service === 'object' && isReadOnlyMethod(String(args[4])))
-    const answer = await options.http.request(
-      'POST',
-      endpoint,
-      { jsonrpc: '2.0', method: 'call', params: { service, method, args }, id: nextId++ },
-      {},
-      timeout_ms,
-      { read_only },
-    )
+    const sid = webSession.current()
+    const answer = await options.http
+      .request(
+        'POST',
+        endpoint,
+        { jsonrpc: '2.0', method: 'call', params: { service, method, args }, id: nextId++ },
+        sid ? { Cookie: `session_id=${sid}` } : {},
+        timeout_ms,
+        { read_only },
+      )
+      .catch((error: unknown) => {
+        if (error instanceof OdooError && error.kind === 'network') webSession.unreachable()
+        throw error
+      })
+    webSession.answered(sid, answer.setCookie)
     let parsed: { result?: T; error?: JsonRpcErrorBody }
     try {
       parsed = JSON.parse(answer.body)
@@ -123,6 +141,7 @@ export function createJsonRpcClient(options: JsonRpcClientOptions): OdooClient {
     },
     session,
     async close() {
+      webSession.close()
       options.http.close()
     },
   }

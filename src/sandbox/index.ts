@@ -9,9 +9,11 @@ import type { AddressInfo } from 'node:net'
 import type { SandboxUser } from './demo-data.js'
 import { createRuntime } from './runtime.js'
 import { createSandboxServer } from './server.js'
+import type { SessionCounts } from './web-sessions.js'
 import type { WriteCounts } from './write-counters.js'
 
 export type { SandboxUser } from './demo-data.js'
+export type { SessionCounts } from './web-sessions.js'
 export type { WriteCounts } from './write-counters.js'
 
 export interface SandboxOptions {
@@ -38,6 +40,10 @@ export interface SandboxOdoo {
   release(): number
   /** Calls parked right now. */
   held(): number
+  /** Web sessions saved, and which session /jsonrpc calls carried (see web-sessions.ts). */
+  sessions(): SessionCounts
+  /** Drops every saved web session, as Odoo's session garbage collector would; Odoo tells no client. */
+  forgetSessions(): void
   close(): Promise<void>
 }
 
@@ -70,6 +76,8 @@ export async function startSandboxOdoo(options: SandboxOptions = {}): Promise<Sa
     hold: (model, method) => runtime.counters.hold(model, method),
     release: () => runtime.counters.release(),
     held: () => runtime.counters.held,
+    sessions: () => runtime.sessions.snapshot(),
+    forgetSessions: () => runtime.sessions.forget(),
     close() {
       runtime.counters.abandon()
       closed ??= new Promise<void>((resolve) => {

@@ -1,6 +1,7 @@
 /**
  * One running sandbox's parts, shared by the protocol handlers and the test hooks: state (models
- * and data), credentials and write counters. Built once per `startSandboxOdoo`. Does not listen.
+ * and data), credentials, write counters and web sessions. Built once per `startSandboxOdoo`.
+ * Does not listen.
  */
 import { Credentials } from './auth.js'
 import { seedBusiness } from './demo-business.js'
@@ -11,6 +12,7 @@ import type { SandboxState } from './env.js'
 import { MODELS } from './models/index.js'
 import { buildRegistry } from './registry.js'
 import { Store } from './store.js'
+import { WebSessions } from './web-sessions.js'
 import { WriteCounters } from './write-counters.js'
 
 export interface Runtime {
@@ -18,6 +20,7 @@ export interface Runtime {
   credentials: Credentials
   counters: WriteCounters
   users: SandboxUser[]
+  sessions: WebSessions
 }
 
 export function createRuntime(
@@ -33,5 +36,11 @@ export function createRuntime(
   seedPartners(store)
   const users = seedUsers(store, credentials)
   seedBusiness(store)
-  return { state, credentials, counters: new WriteCounters(onWriteReceived), users }
+  return {
+    state,
+    credentials,
+    counters: new WriteCounters(onWriteReceived),
+    users,
+    sessions: new WebSessions(db),
+  }
 }

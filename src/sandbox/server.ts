@@ -1,15 +1,17 @@
 /**
  * The sandbox's HTTP server (node:http, keep-alive): routes `/jsonrpc`, `/json/2/<model>/<method>`,
- * `GET /web/version`, the web session routes Countersign uses (web-session.ts) and the `/__sandbox/`
- * test hooks to their handlers, and answers anything else with 404. Does not implement Odoo's web
- * client or its other routes.
+ * `GET /web/version`, the web routes that make and end a session (`GET /web`, `/web/login`,
+ * `/web/session/logout`: web-sessions.ts), the password login and calls on it
+ * (`/web/session/authenticate`, `/web/dataset/call_kw`, `/web/session/destroy`: web-login.ts) and the `/__sandbox/` test hooks to their handlers, and
+ * answers anything else with 404. Does not implement Odoo's web client or other routes.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { handleJson2, VERSION_19 } from './json2.js'
 import { handleJsonRpc } from './jsonrpc.js'
 import type { Runtime } from './runtime.js'
 import { handleHook } from './test-hooks.js'
-import { handleWebSession } from './web-session.js'
+import { handleWebLogin } from './web-login.js'
+import { sessionCookie, type WebAnswer } from './web-sessions.js'
 
 const MAX_BODY = 16 * 1024 * 1024
 
@@ -45,6 +47,11 @@ function send(
   response.end(text)
 }
 
+function sendWeb(response: ServerResponse, answer: WebAnswer): void {
+  response.writeHead(answer.status, { 'content-length': Buffer.byteLength(answer.body), ...answer.headers })
+  response.end(answer.body)
+}
+
 function headerMap(request: IncomingMessage): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {}
   for (const [key, value] of Object.entries(request.headers))
@@ -68,10 +75,15 @@ async function route(runtime: Runtime, request: IncomingMessage, response: Serve
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       return send(response, 400, 'Invalid JSON-RPC data')
+    runtime.sessions.jsonrpc(sessionCookie(request.headers.cookie))
     return send(response, 200, await handleJsonRpc(runtime, body))
   }
 
-  if (path.startsWith('/web/session/') || path.startsWith('/web/dataset/call_kw')) {
+  if (
+    path.startsWith('/web/session/authenticate') ||
+    path === '/web/session/destroy' ||
+    path.startsWith('/web/dataset/call_kw')
+  ) {
     if (method !== 'POST') return send(response, 405, 'Method Not Allowed')
     let body: unknown
     try {
@@ -79,9 +91,17 @@ async function route(runtime: Runtime, request: IncomingMessage, response: Serve
     } catch {
       return send(response, 400, 'Invalid JSON data')
     }
-    const answer = await handleWebSession(runtime, path, (body ?? {}) as object, request.headers.cookie)
+    const answer = await handleWebLogin(runtime, path, (body ?? {}) as object, request.headers.cookie)
     if (answer) return send(response, 200, answer.body, answer.headers)
   }
+
+  if ((path === '/web' || path === '/web/login') && method === 'GET')
+    return sendWeb(
+      response,
+      runtime.sessions.webClient(path, url.searchParams, sessionCookie(request.headers.cookie)),
+    )
+  if (path === '/web/session/logout' && method === 'GET')
+    return sendWeb(response, runtime.sessions.logout(sessionCookie(request.headers.cookie)))
 
   const json2 = /^\/json\/2\/([^/]+)\/([^/]+)$/.exec(path)
   if (json2) {

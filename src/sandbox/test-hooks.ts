@@ -2,7 +2,9 @@
  * HTTP routes under `/__sandbox/` that are not part of Odoo, for tests running in another
  * process: write counters (`GET /__sandbox/writes`, `POST /__sandbox/writes/reset`), the hold
  * hook (`POST /__sandbox/hold {"model","method"}`, `POST /__sandbox/release`, `GET /__sandbox/held`)
- * and extra users (`GET /__sandbox/users`, `POST /__sandbox/users {"login","name","groups"}`).
+ * extra users (`GET /__sandbox/users`, `POST /__sandbox/users {"login","name","groups"}`) and web
+ * sessions (`GET /__sandbox/sessions`: counts; `POST /__sandbox/sessions/forget`: drop every saved
+ * session, as Odoo's session garbage collector or a wiped session store would).
  * Does not authenticate: the sandbox is a local test double, never an exposed service.
  */
 import { createUser, RESTRICTED_GROUPS } from './demo-data.js'
@@ -34,6 +36,11 @@ export function handleHook(runtime: Runtime, method: string, path: string, body:
       return { status: 200, body: { released: runtime.counters.release() } }
     case 'GET /__sandbox/held':
       return { status: 200, body: { held: runtime.counters.held } }
+    case 'GET /__sandbox/sessions':
+      return { status: 200, body: runtime.sessions.snapshot() }
+    case 'POST /__sandbox/sessions/forget':
+      runtime.sessions.forget()
+      return { status: 200, body: runtime.sessions.snapshot() }
     case 'GET /__sandbox/users':
       return { status: 200, body: runtime.users }
     case 'POST /__sandbox/users': {

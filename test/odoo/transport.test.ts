@@ -3,7 +3,7 @@
  * deadline, and answers that are not Odoo's API. Odoo semantics are tested against the sandbox in
  * client.test.ts.
  */
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -14,6 +14,19 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.()
 })
 
+/**
+ * Answers anything but POST /jsonrpc (the client's background GETs for Odoo's session cookie) with
+ * a 404 on a connection it then closes, so those GETs never share a connection with the calls a
+ * test counts. True when it answered.
+ */
+function notJsonRpc(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method === 'POST' && req.url === '/jsonrpc') return false
+  req.resume()
+  res.writeHead(404, { 'Content-Type': 'text/html', Connection: 'close' })
+  res.end('<html>Not Found</html>')
+  return true
+}
+
 function listen(server: Server | TcpServer): Promise<string> {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))
@@ -22,8 +35,12 @@ function listen(server: Server | TcpServer): Promise<string> {
 
 describe('Odoo client transport', () => {
   it('reuses one keep-alive connection for sequential calls', async () => {
-    let connections = 0
+    // Counts the connections that carried /jsonrpc calls; the client's background session-cookie
+    // GETs get a 404 and a closed connection, as from a server that is not Odoo's web client.
+    const sockets = new Set<Socket>()
     const server = createServer((req, res) => {
+      if (notJsonRpc(req, res)) return
+      sockets.add(req.socket)
       let body = ''
       req.on('data', (c) => {
         body += c
@@ -34,9 +51,6 @@ describe('Odoo client transport', () => {
         res.end(JSON.stringify({ jsonrpc: '2.0', id, result: 7 }))
       })
     })
-    server.on('connection', () => {
-      connections++
-    })
     const url = await listen(server)
     const odoo = createOdooClient({ url, db: 'x', protocol: 'jsonrpc', timeout_ms: 2000 })
     cleanups.push(
@@ -46,7 +60,7 @@ describe('Odoo client transport', () => {
     const session = odoo.session({ login: 'a', secret: 'b', uid: 2 })
     for (let i = 0; i < 5; i++)
       expect(await session.call('res.partner', 'search_count', { kwargs: { domain: [] } })).toBe(7)
-    expect(connections).toBe(1)
+    expect(sockets.size).toBe(1)
   })
 
   it('ends a call to a server that never answers with a timeout error within the set timeout', async () => {
@@ -107,8 +121,14 @@ describe('Odoo client transport', () => {
     // server does that closed an idle keep-alive connection just as the client reused it.
     async function resettingServer() {
       const seen = { requests: 0, connections: 0 }
+      const sockets = new Set<Socket>()
       const server = createServer((req, res) => {
+        if (notJsonRpc(req, res)) return
         seen.requests++
+        if (!sockets.has(req.socket)) {
+          sockets.add(req.socket)
+          seen.connections++
+        }
         const served = (req.socket as Socket & { served?: number }).served ?? 0
         ;(req.socket as Socket & { served?: number }).served = served + 1
         if (served > 0) {
@@ -123,9 +143,6 @@ describe('Odoo client transport', () => {
           res.setHeader('Content-Type', 'application/json')
           res.end(JSON.stringify({ jsonrpc: '2.0', id: JSON.parse(body).id, result: 7 }))
         })
-      })
-      server.on('connection', () => {
-        seen.connections++
       })
       const url = await listen(server)
       const odoo = createOdooClient({ url, db: 'x', protocol: 'jsonrpc', timeout_ms: 2000 })
