@@ -67,9 +67,7 @@ describeEachOdoo('approvals', (deployment) => {
   let ai: Client
 
   beforeAll(async () => {
-    const d = deployment()
-    const made = await d.connection('demo', ['--write', '--approval-tools', GATED, '--approver', 'admin'])
-    ai = await d.mcp(made.token)
+    ai = await deployment().gatedDemo(GATED)
   })
 
   it('the seed story: file, notify the approver in Odoo, the requester cannot decide, approve, run as the requester, result', async () => {
@@ -147,14 +145,7 @@ describeEachOdoo('approvals', (deployment) => {
 
   it('posting an invoice waits for approval with the invoice’s partner and amount in the summary', async () => {
     const d = deployment()
-    const made = await d.connection('demo', [
-      '--write',
-      '--approval-tools',
-      'transition_state',
-      '--approver',
-      'admin',
-    ])
-    const billing = await d.mcp(made.token)
+    const billing = await d.gatedDemo('transition_state')
     const invoice = await draftInvoice(d, 'demo')
     const pending = await file(billing, 'transition_state', {
       model: 'account.move',
@@ -197,16 +188,7 @@ describeEachOdoo('approvals', (deployment) => {
 
   it('expiry: a request past expires_at is expired by `countersign expire`, cannot be approved, changes nothing', async () => {
     const d = deployment()
-    const short = await d.connection('demo', [
-      '--write',
-      '--approval-tools',
-      'update_record',
-      '--approver',
-      'admin',
-      '--expiry-hours',
-      '0.0005',
-    ])
-    const shortAi = await d.mcp(short.token)
+    const shortAi = await d.gatedDemo('update_record', ['--expiry-hours', '0.0005'])
     const partner = await customer(d)
     const pending = await file(shortAi, 'update_record', {
       model: 'res.partner',

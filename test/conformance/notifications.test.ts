@@ -16,15 +16,7 @@ describeEachOdoo(
     let ai: Client
 
     beforeAll(async () => {
-      const d = deployment()
-      const made = await d.connection('demo', [
-        '--write',
-        '--approval-tools',
-        'update_record',
-        '--approver',
-        'admin',
-      ])
-      ai = await d.mcp(made.token)
+      ai = await deployment().gatedDemo('update_record')
     })
 
     it('a refused activity is filed anyway and shown on the request page, in the API and in /readyz', async () => {

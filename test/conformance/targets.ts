@@ -146,6 +146,8 @@ export interface ConformanceDeployment {
   odooAs(login: Login): Promise<OdooSession>
   connection(login: Login, args: string[]): Promise<{ connection_id: number; token: string }>
   mcp(token: string, era?: Era): Promise<Client>
+  /** Marc Demo's AI on a write connection whose `tools` (comma-separated) wait for admin; `extra` CLI flags. */
+  gatedDemo(tools: string, extra?: string[]): Promise<Client>
   /** The JSON API as an Odoo user over HTTP Basic. */
   api(
     login: string,
@@ -198,6 +200,15 @@ export async function startConformanceDeployment(
         name: `${login} conformance`,
       }),
     mcp: (token, era = 'legacy') => mcpHttpClient(server.url, token, era, cleanups),
+    async gatedDemo(tools, extra = []) {
+      const made = await createConnection(env, {
+        user: 'demo',
+        key: odoo.users.demo.api_key,
+        args: ['--write', '--approval-tools', tools, '--approver', 'admin', ...extra],
+        name: 'demo conformance (gated)',
+      })
+      return mcpHttpClient(server.url, made.token, 'legacy', cleanups)
+    },
     api: (login, secret, method, path, body) => basicApi(server.url, login, secret, method, path, body),
     unique: (label) => `CS ${label} ${run}-${++counter}`,
     cleanups,
