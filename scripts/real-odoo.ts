@@ -25,6 +25,7 @@ import {
 } from 'node:fs'
 import { connect } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 
 const DEBIAN_PACKAGES = [
@@ -78,6 +79,8 @@ const DEBIAN_PACKAGES = [
 ]
 
 const MODULES = 'sale_management,account,contacts,mass_mailing'
+/** The clone's root: defaults are relative to it, not to where the script is run from. */
+const REPO = fileURLToPath(new URL('..', import.meta.url))
 // Debian's own Python: the pyenv python3 first on PATH has none of the Debian packages.
 const PYTHON = '/usr/bin/python3'
 
@@ -148,10 +151,10 @@ function parseArgs(argv: string[]): { command: string; options: Options } {
     command,
     options: {
       version,
-      source: resolve(text('--source', join('..', 'shared', 'odoo', `odoo-${version}.0.tar.xz`))),
+      source: resolve(text('--source', join(REPO, '..', 'shared', 'odoo', `odoo-${version}.0.tar.xz`))),
       port,
       db,
-      dir: resolve(text('--dir', join('.real-odoo', String(version)))),
+      dir: resolve(text('--dir', join(REPO, '.real-odoo', String(version)))),
       fresh: flags.get('--fresh') === true,
     },
   }
