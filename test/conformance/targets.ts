@@ -225,7 +225,9 @@ export function describeEachOdoo(
   options: { env?: ExtraEnv } = {},
 ): void {
   for (const target of conformanceTargets()) {
-    describe(`conformance [${target.name}] ${title}`, () => {
+    // Real Odoo on a shared 2-core machine can be slow for a while: a whole story (file, notify,
+    // decide, execute, check) gets more than the default 30 s before it counts as failed.
+    describe(`conformance [${target.name}] ${title}`, { timeout: 90_000 }, () => {
       const cleanups = new Cleanups()
       let deployment: ConformanceDeployment | null = null
       beforeAll(async () => {
