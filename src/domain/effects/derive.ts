@@ -1,0 +1,188 @@
+/**
+ * The effects of one tool call, from its validated arguments and the facts read for it. One rule
+ * per tool; `execute_method` is read for its effective verb (methods.ts) and, over JSON-RPC, for the
+ * records in its first positional argument, because that is what Odoo acts on
+ * (`execute_method {method: 'unlink', args: [[26]]}` deletes record 26).
+ */
+import type { Effect, EffectFacts } from './effect.js'
+import { methodKind } from './methods.js'
+import { effectsOfValues } from './values.js'
+
+export interface ToolCall {
+  tool: string
+  args: Record<string, unknown>
+}
+
+/** The state each known transition leads to (tools/workflow.ts offers these, and only these). */
+export type TransitionTargets = Readonly<Record<string, Readonly<Record<string, string>>>>
+
+export function effectsOf(call: ToolCall, facts: EffectFacts, transitions: TransitionTargets = {}): Effect[] {
+  const a = call.args
+  const model = typeof a.model === 'string' ? a.model : ''
+  const fieldsOf = (m: string) => (Object.hasOwn(facts.fields, m) ? (facts.fields[m] ?? {}) : {})
+  switch (call.tool) {
+    case 'create_record':
+      return effectsOfValues(dict(a.values), {
+        model,
+        records: [],
+        method: 'create',
+        fields: fieldsOf(model),
+      })
+    case 'update_record':
+      return effectsOfValues(dict(a.values), {
+        model,
+        records: ids(a.ids),
+        method: 'write',
+        fields: fieldsOf(model),
+      })
+    case 'delete_record':
+      return [{ kind: 'delete', model, records: ids([a.id]), method: 'unlink', irreversible: true }]
+    case 'batch_delete':
+      return [{ kind: 'delete', model, records: ids(a.ids), method: 'unlink', irreversible: true }]
+    case 'transition_state': {
+      const method = String(a.transition)
+      const to = Object.hasOwn(transitions, model) ? transitions[model]?.[method] : undefined
+      return [{ kind: 'state', model, records: ids(a.ids), method, ...(to !== undefined && { to }) }]
+    }
+    case 'post_message':
+      return a.internal === false
+        ? [
+            {
+              kind: 'send',
+              model,
+              records: ids([a.id]),
+              method: 'message_post',
+              via: 'a message to the followers',
+              irreversible: true,
+            },
+          ]
+        : [
+            {
+              kind: 'create',
+              model: 'mail.message',
+              records: [],
+              method: 'message_post',
+              via: `an internal note on ${model}`,
+            },
+          ]
+    case 'send_test_email_template':
+      return [
+        {
+          kind: 'send',
+          model: 'mail.template',
+          records: ids([a.template_id]),
+          method: 'send_mail',
+          via: `a test email to ${String(a.email_to)}`,
+          irreversible: true,
+        },
+      ]
+    case 'stage_mass_mailing_from_template':
+      // A draft: nobody receives anything until a person sends it from Odoo.
+      return [
+        {
+          kind: 'create',
+          model: 'mailing.mailing',
+          records: [],
+          method: 'create',
+          via: 'a draft mass mailing',
+        },
+      ]
+    case 'execute_method':
+      return methodEffects(model, String(a.method), a, fieldsOf(model))
+    default:
+      return []
+  }
+}
+
+/**
+ * What must be read from Odoo before `effectsOf` can answer: for each model, the fields whose type
+ * decides the effect (the keys of the values a call writes or creates with). Empty when the
+ * arguments alone are enough.
+ */
+export function factsNeeded(call: ToolCall): Array<{ model: string; fields: string[] }> {
+  const a = call.args
+  const model = typeof a.model === 'string' ? a.model : ''
+  let values: unknown[] = []
+  if (call.tool === 'create_record' || call.tool === 'update_record') values = [a.values]
+  else if (call.tool === 'execute_method') {
+    const kwargs = dict(a.kwargs)
+    const positional = Array.isArray(a.args) ? a.args : []
+    if (a.method === 'write') values = [kwargs.vals, ...positional]
+    if (a.method === 'create') values = [kwargs.vals_list, positional[0]].flat()
+  }
+  const fields = [...new Set(values.filter(isDict).flatMap((v) => Object.keys(v)))].sort()
+  return fields.length > 0 ? [{ model, fields }] : []
+}
+
+function methodEffects(
+  model: string,
+  method: string,
+  a: Record<string, unknown>,
+  fields: EffectFacts['fields'][string],
+): Effect[] {
+  const kind = methodKind(method)
+  if (kind === null) return []
+  const positional = Array.isArray(a.args) ? a.args : []
+  const kwargs = dict(a.kwargs)
+  // Over JSON-RPC, a method on records takes them as args[0] when ids are not given.
+  const fromArgs = a.ids === undefined && positional.length > 0 && isIdList(positional[0])
+  const records = a.ids !== undefined ? ids(a.ids) : fromArgs ? ids(positional[0]) : []
+  const rest = fromArgs ? positional.slice(1) : positional
+  switch (kind) {
+    case 'write': {
+      if (method === 'action_unarchive')
+        return [{ kind: 'write', model, records, values: { active: true }, method }]
+      const values = isDict(kwargs.vals) ? kwargs.vals : isDict(rest[0]) ? rest[0] : {}
+      return effectsOfValues(values, { model, records, method, fields })
+    }
+    case 'create': {
+      if (method === 'copy') return [{ kind: 'create', model, records, method, via: 'a copy' }]
+      const given = kwargs.vals_list ?? positional[0]
+      const list = Array.isArray(given) ? given.filter(isDict) : isDict(given) ? [given] : [{}]
+      return list.flatMap((values) => effectsOfValues(values, { model, records: [], method, fields }))
+    }
+    case 'delete':
+      return [{ kind: 'delete', model, records, method, irreversible: true }]
+    case 'send':
+      if (method === 'message_post' && isInternalNote(kwargs))
+        return [
+          { kind: 'create', model: 'mail.message', records: [], method, via: `an internal note on ${model}` },
+        ]
+      return [{ kind: 'send', model, records, method, irreversible: true }]
+    default:
+      return [{ kind, model, records, method }]
+  }
+}
+
+/**
+ * `message_post` posts an internal note unless told otherwise (mail_thread.py: no subtype means
+ * `mail.mt_note`); partners named in `partner_ids` are notified even of a note.
+ */
+function isInternalNote(kwargs: Record<string, unknown>): boolean {
+  const subtype = kwargs.subtype_xmlid
+  const partners = Array.isArray(kwargs.partner_ids) && kwargs.partner_ids.length > 0
+  return (
+    !partners &&
+    !kwargs.subtype_id &&
+    (subtype === undefined || subtype === null || subtype === false || subtype === 'mail.mt_note')
+  )
+}
+
+function dict(value: unknown): Record<string, unknown> {
+  return isDict(value) ? value : {}
+}
+
+function isDict(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isIdList(value: unknown): boolean {
+  return (
+    Number.isInteger(value) || (Array.isArray(value) && value.length > 0 && value.every(Number.isInteger))
+  )
+}
+
+function ids(value: unknown): number[] {
+  if (Number.isInteger(value)) return [value as number]
+  return Array.isArray(value) ? value.filter((v): v is number => Number.isInteger(v)) : []
+}
