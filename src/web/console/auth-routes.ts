@@ -28,11 +28,29 @@ const loginBody = z.object({
   _csrf: z.string().optional(),
 })
 
-/** Only a path on this site: `/x` but not `//host` or `/\host`, which browsers treat as another site. */
+const HOME = '/approvals'
+const THIS_SITE = 'http://countersign.invalid'
+
+/**
+ * Where to go after logging in: a path of this site, or the approvals list. Browsers drop tabs and
+ * newlines from a URL and read `\` as `/`, so `/<tab>/host` and `/\host` are other sites to them,
+ * and a control character cannot even be sent in a Location header: such values are refused, and
+ * what is left is resolved against this site and kept only if it stays here (`//host` does not).
+ */
 export function safeNext(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || /^\/[/\\]/.test(value)) return '/approvals'
-  if (value.startsWith('/login') || value.startsWith('/logout')) return '/approvals'
-  return value
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (typeof value !== 'string' || !value.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(value))
+    return HOME
+  let url: URL
+  try {
+    url = new URL(value, THIS_SITE)
+  } catch {
+    return HOME
+  }
+  if (url.origin !== THIS_SITE) return HOME
+  if (url.pathname.startsWith('/login') || url.pathname.startsWith('/logout')) return HOME
+  // Serialised by URL: percent-encoded, so nothing in it can break the Location header.
+  return `${url.pathname}${url.search}${url.hash}`
 }
 
 export async function authRoutes(app: FastifyInstance, options: AuthRoutesOptions): Promise<void> {
