@@ -45,6 +45,8 @@ export interface ServerConfig {
   admin_group: string
   expiry_interval_minutes: number
   audit_payloads: boolean
+  /** Wrong passwords one client may try for one login in a window (web/login-limit.ts). */
+  login_failure_limit: number
 }
 
 export interface ClientConfig {
@@ -179,6 +181,13 @@ export function readServerConfig(env: Env): ServerConfig {
       bool,
       'use true or false (whether tool arguments and results are written to the audit log)',
       'false',
+    ),
+    login_failure_limit: read(
+      env,
+      'COUNTERSIGN_LOGIN_FAILURE_LIMIT',
+      z.coerce.number().int().min(1).max(1000),
+      'give how many wrong passwords one client may try for one login in 15 minutes (1-1000)',
+      '10',
     ),
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The JSON API under /api (PRODUCT.md "Interfaces"), used by the `approvals` CLI and scripts:
  * list, show, approve, reject. Authenticated as an Odoo user with HTTP Basic (login + password or
- * API key, checked against Odoo) — or by the console's session plus its CSRF token, which the
- * console plugin resolves before these handlers run. Every refusal comes from web/errors.ts.
+ * API key, checked against Odoo, within the login limit) — or by the console's session plus its
+ * CSRF token, which the console plugin resolves before these handlers run. Every refusal comes
+ * from web/errors.ts.
  *
  * A browser may hold Basic credentials for this origin and attach them to any request, even one a
  * page of another site makes (the "ambient credentials" of issue 12). So before authenticating:
@@ -132,7 +133,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
   app.addHook('preHandler', async (request, reply) => {
     const credentials = basicCredentials(request.headers.authorization)
     if (credentials) {
-      request.actor = await login.check(credentials.login, credentials.secret)
+      request.actor = await login.check(credentials.login, credentials.secret, request.ip)
     } else if (options.sessionActor) {
       request.actor = await options.sessionActor(request, reply)
     }

@@ -115,7 +115,18 @@ export const tooManyAttempts = (retry_after_s: number) =>
   new HttpError(
     429,
     'CS_TOO_MANY_ATTEMPTS',
-    `Too many login attempts. Wait ${retry_after_s} seconds, then try again.`,
+    `Too many login attempts with a wrong password or API key. Wait ${
+      retry_after_s < 120 ? `${retry_after_s} seconds` : `${Math.ceil(retry_after_s / 60)} minutes`
+    }, then try again.`,
+    { 'retry-after': String(retry_after_s) },
+  )
+
+export const tooManyPosts = (retry_after_s: number) =>
+  new HttpError(
+    429,
+    'CS_TOO_MANY_REQUESTS',
+    `Too many login requests from your address. Wait ${retry_after_s} seconds, then try again.`,
+    { 'retry-after': String(retry_after_s) },
   )
 
 export const odooUnavailable = () =>

@@ -1,8 +1,9 @@
 /**
  * Logging in and out of the console. Login checks the Odoo login with the password or API key
- * against Odoo (web/odoo-login.ts), is rate limited per client address and login, needs the login
- * form's CSRF token, and is audited (success and refusal, never the secret). Logout ends the
- * session cookie. Does not guard other pages (plugin.ts does).
+ * against Odoo (web/odoo-login.ts, within the login limit of web/login-limit.ts), needs the login
+ * form's CSRF token, and is audited (success and refusal, never the secret). The form also takes at most `posts_per_minute` posts a minute from one address on each
+ * replica, which turns a flood away before it costs a database read. Logout ends the session
+ * cookie. Does not guard other pages (plugin.ts does).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
@@ -18,7 +19,7 @@ export interface AuthRoutesOptions {
   runtime: Runtime
   login: OdooLogin
   sessions: Sessions
-  attempts_per_minute: number
+  posts_per_minute: number
 }
 
 const loginBody = z.object({
@@ -66,11 +67,12 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
     '/login',
     {
       config: {
+        // Per address only: the guessing limit (per login and address, across replicas) is in
+        // odoo-login.ts, for every path that checks a password.
         rateLimit: {
-          max: options.attempts_per_minute,
+          max: options.posts_per_minute,
           timeWindow: 60_000,
-          keyGenerator: (request: FastifyRequest) =>
-            `${request.ip}|${String((request.body as { login?: unknown } | undefined)?.login ?? '').toLowerCase()}`,
+          keyGenerator: (request: FastifyRequest) => request.ip,
         },
       },
     },
@@ -88,8 +90,12 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
       const { login, secret } = parsed.data
       let actor: Awaited<ReturnType<OdooLogin['check']>>
       try {
-        actor = await options.login.check(login, secret)
+        actor = await options.login.check(login, secret, request.ip)
       } catch (error) {
+        if (error instanceof HttpError) {
+          reply.headers(error.headers)
+          return again(error, login)
+        }
         request.log.warn(
           { err: isOdooError(error) ? error.message : error },
           'console login: Odoo did not answer',
