@@ -14,6 +14,8 @@ import { createLoginLimiter } from './web/login-limit.js'
 import { createOdooLogin } from './web/odoo-login.js'
 
 export interface AppOptions {
+  /** COUNTERSIGN_TRUSTED_PROXIES: whose X-Forwarded-For names the client; empty: nobody's. */
+  trusted_proxies: string[]
   /** COUNTERSIGN_LOGIN_FAILURE_LIMIT (web/login-limit.ts). */
   login_failure_limit: number
 }
@@ -23,7 +25,9 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
     loggerInstance: runtime.logger as FastifyBaseLogger,
     // One log line per request would drown the audit-worthy lines; the audit log records calls.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false,
+    // `request.ip` is what the login limit and the audit log call the client. Believing
+    // X-Forwarded-For from anyone would let every client pick its own address.
+    trustProxy: options.trusted_proxies.length > 0 ? options.trusted_proxies : false,
   })
   await app.register(healthRoutes, { runtime })
   await app.register(mcpRoutes, { runtime })

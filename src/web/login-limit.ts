@@ -16,8 +16,8 @@
  * a right password (or an Odoo fault) takes it back, and a right password clears that client's count
  * for the login. A refusal lasts until its window ends: nobody is locked out for longer than 15
  * minutes after the failures stop. Logins are compared normalised (Unicode NFKC, trimmed, lower
- * case), so variants of one login share their counts; clients by address (Fastify's `request.ip`),
- * IPv6 by its /64.
+ * case), so variants of one login share their counts; clients by address (Fastify's `request.ip`,
+ * which COUNTERSIGN_TRUSTED_PROXIES makes the real client behind a proxy), IPv6 by its /64.
  * Does not check passwords.
  */
 import { createHash } from 'node:crypto'

@@ -3,11 +3,12 @@
  * (issue 12, item 2): wrong passwords over the JSON API's HTTP Basic and the console are limited
  * per login and client, whatever the spelling of the login, whatever X-Forwarded-For says (no
  * trusted proxy is configured), even for a right password the server remembers, and across
- * replicas, also when the attempts race.
+ * replicas, also when the attempts race. Then COUNTERSIGN_TRUSTED_PROXIES (item 8): clients behind
+ * a trusted proxy are counted and audited by their own address, and a bad value stops start-up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConsoleAgent } from '../console/helpers.js'
-import { Cleanups } from '../helpers/countersign.js'
+import { Cleanups, runCli } from '../helpers/countersign.js'
 import { ENGINES, postgresAvailable } from '../helpers/databases.js'
 import { type Deployment, startDeployment } from '../helpers/deployment.js'
 
@@ -116,3 +117,56 @@ for (const engine of ENGINES) {
     },
   )
 }
+
+describe('behind a trusted proxy (COUNTERSIGN_TRUSTED_PROXIES)', () => {
+  const cleanups = new Cleanups()
+  let d: Deployment
+
+  beforeAll(async () => {
+    // The tests' requests come from 127.0.0.1, which plays the proxy here.
+    d = await startDeployment(cleanups, { env: { COUNTERSIGN_TRUSTED_PROXIES: '127.0.0.1' } })
+  })
+  afterAll(() => cleanups.run())
+
+  it('counts each client by its forwarded address: one client’s guesses do not hold back another', async () => {
+    const attacker = { 'x-forwarded-for': '203.0.113.7' }
+    const statuses: number[] = []
+    for (let i = 0; i <= LIMIT; i++)
+      statuses.push((await basic(d, 'restricted', `guess-${i}`, { headers: attacker })).status)
+    expect(statuses).toEqual([...Array(LIMIT).fill(401), 429])
+    // Through a chain of proxies the client is the last address no trusted proxy added.
+    const chained = { 'x-forwarded-for': '203.0.113.7, 127.0.0.1' }
+    expect((await basic(d, 'restricted', 'restricted', { headers: chained })).status).toBe(429)
+    const colleague = { 'x-forwarded-for': '192.0.2.44' }
+    expect((await basic(d, 'restricted', 'restricted', { headers: colleague })).status).toBe(200)
+  })
+
+  it('the audit log names the client behind the proxy', async () => {
+    const agent = new ConsoleAgent(d.servers[0]?.url as string)
+    const from = { 'x-forwarded-for': '203.0.113.99' }
+    await agent.get('/login')
+    const answer = await agent.request('POST', '/login', {
+      form: { _csrf: agent.csrf ?? '', login: 'demo', secret: 'not-his-password' },
+      headers: from,
+    })
+    expect(answer.status).toBe(401)
+    const admin = new ConsoleAgent(d.servers[0]?.url as string)
+    expect((await admin.login('admin', 'admin')).status).toBe(303)
+    const audit = (await admin.get('/audit?event=console_login&actor_login=demo')).text
+    expect(audit).toContain('<td>refused</td>')
+    expect(audit).toContain('&quot;client&quot;:&quot;203.0.113.99&quot;')
+  })
+
+  it('a bad value stops start-up with one line naming the setting', async () => {
+    for (const value of ['10.0.0.300', '10.0.0.0/33', 'proxy.internal', 'true']) {
+      const started = await runCli(['serve'], {
+        ...d.env,
+        COUNTERSIGN_PORT: '0',
+        COUNTERSIGN_TRUSTED_PROXIES: value,
+      })
+      expect({ value, code: started.code }).toEqual({ value, code: 1 })
+      expect(started.stderr.trim().split('\n')).toHaveLength(1)
+      expect(started.stderr).toContain('COUNTERSIGN_TRUSTED_PROXIES')
+    }
+  })
+})

@@ -1,7 +1,8 @@
 /**
  * Logging in and out of the console. Login checks the Odoo login with the password or API key
  * against Odoo (web/odoo-login.ts, within the login limit of web/login-limit.ts), needs the login
- * form's CSRF token, and is audited (success and refusal, never the secret). The form also takes at most `posts_per_minute` posts a minute from one address on each
+ * form's CSRF token, and is audited with the client's address (success and refusal, never the
+ * secret). The form also takes at most `posts_per_minute` posts a minute from one address on each
  * replica, which turns a flood away before it costs a database read. Logout ends the session
  * cookie. Does not guard other pages (plugin.ts does).
  */
@@ -104,7 +105,13 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
       }
       const at = runtime.clock()
       if (!actor) {
-        await runtime.audit({ at, event: 'console_login', outcome: 'refused', actor_login: login })
+        await runtime.audit({
+          at,
+          event: 'console_login',
+          outcome: 'refused',
+          actor_login: login,
+          detail: { client: request.ip },
+        })
         return again(loginRefused(), login)
       }
       await runtime.audit({
@@ -113,7 +120,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
         outcome: 'ok',
         actor_uid: actor.uid,
         actor_login: actor.login,
-        detail: { is_admin: actor.is_admin },
+        detail: { is_admin: actor.is_admin, client: request.ip },
       })
       sessions.start(reply, actor)
       return reply.redirect(next, 303)
