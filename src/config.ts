@@ -4,6 +4,7 @@
  * `countersign migrate` does not demand an Odoo URL. Does not create files or connect anywhere:
  * generating the SQLite-side secret is done by `store/secret-file.ts` at start-up.
  */
+import { isIP } from 'node:net'
 import { z } from 'zod'
 
 /** A setting that is missing or invalid. `message` is the single line printed before exit 1. */
@@ -45,6 +46,13 @@ export interface ServerConfig {
   admin_group: string
   expiry_interval_minutes: number
   audit_payloads: boolean
+  /**
+   * Addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For is believed (Fastify's
+   * `trustProxy`); empty: the client is whoever opened the TCP connection.
+   */
+  trusted_proxies: string[]
+  /** Wrong passwords one client may try for one login in a window (web/login-limit.ts). */
+  login_failure_limit: number
 }
 
 export interface ClientConfig {
@@ -63,6 +71,18 @@ const csv = z.string().transform((v) =>
     .map((s) => s.trim())
     .filter((s) => s.length > 0),
 )
+/** proxy-addr's names for the loopback, link-local and unique-local ranges, which Fastify accepts too. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal']
+
+/** `10.0.0.5`, `10.1.0.0/16`, `fd00::/8` or one of PROXY_RANGES. */
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_RANGES.includes(entry)) return true
+  const [address = '', prefix, ...rest] = entry.split('/')
+  const family = isIP(address)
+  if (family === 0 || rest.length > 0) return false
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
+}
+const proxyList = csv.refine((entries) => entries.every(isProxyEntry))
 const httpUrl = z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, ''))
 
 /** Validates one variable; an error names the variable, what was found and what would fix it. */
@@ -179,6 +199,20 @@ export function readServerConfig(env: Env): ServerConfig {
       bool,
       'use true or false (whether tool arguments and results are written to the audit log)',
       'false',
+    ),
+    trusted_proxies: read(
+      env,
+      'COUNTERSIGN_TRUSTED_PROXIES',
+      proxyList,
+      'give the addresses or CIDR ranges of your reverse proxies, comma-separated (e.g. 10.0.0.5,10.1.0.0/16, or loopback), or leave it empty when clients connect directly',
+      '',
+    ),
+    login_failure_limit: read(
+      env,
+      'COUNTERSIGN_LOGIN_FAILURE_LIMIT',
+      z.coerce.number().int().min(1).max(1000),
+      'give how many wrong passwords one client may try for one login in 15 minutes (1-1000)',
+      '10',
     ),
   }
 }

@@ -45,7 +45,10 @@ export async function startCountersign(env: Env, logger: Logger): Promise<Runnin
   if (expired.length > 0)
     logger.info({ count: expired.length }, 'expired requests that fell due while stopped')
 
-  const app = await buildApp(runtime)
+  const app = await buildApp(runtime, {
+    trusted_proxies: config.server.trusted_proxies,
+    login_failure_limit: config.server.login_failure_limit,
+  })
   const url = await app.listen({ host: config.server.host, port: config.server.port })
   const onError = (error: unknown) => logger.error({ err: error }, 'background job failed')
   const stopExpiry = every(

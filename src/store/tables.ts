@@ -102,8 +102,20 @@ export interface AuditLogTable {
   payload: string | null
 }
 
+/** Wrong-password counts of the login limit (migration 0005; web/login-limit.ts). */
+export interface LoginThrottleTable {
+  /** SHA-256 (hex) of what is counted: a login from one client, a client, or a login. */
+  key: string
+  /** Start of the fixed window `failures` belongs to. */
+  window_start: string
+  failures: number
+  /** For a login from one client: when that client last gave the right password. */
+  last_success_at: string | null
+}
+
 export interface Database {
   connection: ConnectionTable
   approval_request: ApprovalRequestTable
   audit_log: AuditLogTable
+  login_throttle: LoginThrottleTable
 }

@@ -1,8 +1,17 @@
 /**
  * The JSON API under /api (PRODUCT.md "Interfaces"), used by the `approvals` CLI and scripts:
  * list, show, approve, reject. Authenticated as an Odoo user with HTTP Basic (login + password or
- * API key, checked against Odoo) — or by the console's session plus its CSRF token, which the
- * console plugin resolves before these handlers run. Every refusal comes from web/errors.ts.
+ * API key, checked against Odoo, within the login limit) — or by the console's session plus its
+ * CSRF token, which the console plugin resolves before these handlers run. Every refusal comes
+ * from web/errors.ts.
+ *
+ * A browser may hold Basic credentials for this origin and attach them to any request, even one a
+ * page of another site makes (the "ambient credentials" of issue 12). So before authenticating:
+ * requests a browser marks as coming from another site or origin (`Sec-Fetch-Site`, `Origin`) are
+ * refused, and a POST must carry `Content-Type: application/json`, which neither an HTML form nor
+ * a `no-cors` fetch can send (and a cross-origin fetch cannot send without a CORS preflight that this
+ * API never grants). Browsers also get no Basic challenge, so they never prompt for and cache an
+ * Odoo password here; the CLI and scripts send Basic credentials up front and keep working.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
@@ -12,7 +21,15 @@ import { describeRequest, listItem } from '../approvals/view.js'
 import { APPROVAL_STATUSES } from '../domain/approval-request.js'
 import type { Runtime } from '../runtime.js'
 import { getConnection } from '../store/connections.js'
-import { HttpError, invalidBody, notFound, refusalError, unauthenticated } from './errors.js'
+import {
+  crossSite,
+  HttpError,
+  invalidBody,
+  jsonRequired,
+  notFound,
+  refusalError,
+  unauthenticated,
+} from './errors.js'
 import type { OdooLogin } from './odoo-login.js'
 import { idParam } from './params.js'
 
@@ -30,6 +47,39 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null
   }
+}
+
+/**
+ * Whether a browser says that a page of another origin made this request. Browsers send
+ * `Sec-Fetch-Site` (same-origin, same-site, cross-site, or none for what the person typed) to
+ * trustworthy origins, and `Origin` on every POST; other clients send neither. A page on another
+ * port of the same host is `same-site`, not `same-origin`, and is refused too.
+ */
+function fromAnotherOrigin(request: FastifyRequest, public_origin: string): boolean {
+  const site = request.headers['sec-fetch-site']
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return true
+  const origin = request.headers.origin
+  if (origin === undefined) return false
+  if (origin === public_origin) return false
+  try {
+    return new URL(origin).host !== request.host
+  } catch {
+    return true // `null` (a sandboxed frame, a redirect across sites) or garbage
+  }
+}
+
+/**
+ * Browsers identify themselves (Sec-Fetch-Site and -Dest where they send them, which Node's fetch
+ * does not, and a User-Agent starting with Mozilla/ everywhere); only other clients get the Basic
+ * challenge, which a browser would answer by prompting for a password and keeping it.
+ */
+function isBrowser(request: FastifyRequest): boolean {
+  const h = request.headers
+  return (
+    h['sec-fetch-site'] !== undefined ||
+    h['sec-fetch-dest'] !== undefined ||
+    /^Mozilla\//.test(h['user-agent'] ?? '')
+  )
 }
 
 export function basicCredentials(header: string | undefined): { login: string; secret: string } | null {
@@ -67,23 +117,39 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
   const { runtime, login } = options
   const approvals = runtime.approvals
 
+  const public_origin = new URL(runtime.approvals.deps.public_url).origin
+
   app.decorateRequest('actor', null)
+
+  // Before the body is read and before any password is checked.
+  app.addHook('onRequest', async (request) => {
+    if (fromAnotherOrigin(request, public_origin)) throw crossSite()
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
+      if (type !== 'application/json') throw jsonRequired()
+    }
+  })
 
   app.addHook('preHandler', async (request, reply) => {
     const credentials = basicCredentials(request.headers.authorization)
     if (credentials) {
-      request.actor = await login.check(credentials.login, credentials.secret)
+      request.actor = await login.check(credentials.login, credentials.secret, request.ip)
     } else if (options.sessionActor) {
       request.actor = await options.sessionActor(request, reply)
     }
     if (!request.actor) {
+      if (isBrowser(request))
+        throw unauthenticated(
+          'You are not logged in. In a browser, log in to the console; HTTP Basic is for the CLI and scripts.',
+        )
       reply.header('WWW-Authenticate', 'Basic realm="countersign", charset="UTF-8"')
       throw unauthenticated()
     }
   })
 
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof HttpError) return reply.code(error.statusCode).send(error.body())
+    if (error instanceof HttpError)
+      return reply.code(error.statusCode).headers(error.headers).send(error.body())
     const status = (error as { statusCode?: number }).statusCode
     if (typeof status === 'number' && status >= 400 && status < 500) {
       // Fastify's own refusals (malformed JSON, wrong content type, body too large) keep their 4xx.

@@ -11,6 +11,8 @@ export class HttpError extends Error {
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    /** Response headers that belong to the refusal (Retry-After). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message)
   }
@@ -76,6 +78,20 @@ export function refusalError(refusal: DecideRefusal | 'not_found', request_id: n
 
 export const forbidden = (message: string) => new HttpError(403, 'CS_FORBIDDEN', message)
 
+export const crossSite = () =>
+  new HttpError(
+    403,
+    'CS_CROSS_SITE',
+    'The JSON API does not answer pages of other sites. Use the console, the countersign CLI or a script.',
+  )
+
+export const jsonRequired = () =>
+  new HttpError(
+    415,
+    'CS_JSON_REQUIRED',
+    'Send the body as JSON with Content-Type: application/json ({} when there is nothing to say).',
+  )
+
 // The console's refusals (web/console/): HTML pages with these statuses, or JSON on the API's session path.
 
 export const csrfInvalid = () =>
@@ -99,7 +115,18 @@ export const tooManyAttempts = (retry_after_s: number) =>
   new HttpError(
     429,
     'CS_TOO_MANY_ATTEMPTS',
-    `Too many login attempts. Wait ${retry_after_s} seconds, then try again.`,
+    `Too many login attempts with a wrong password or API key. Wait ${
+      retry_after_s < 120 ? `${retry_after_s} seconds` : `${Math.ceil(retry_after_s / 60)} minutes`
+    }, then try again.`,
+    { 'retry-after': String(retry_after_s) },
+  )
+
+export const tooManyPosts = (retry_after_s: number) =>
+  new HttpError(
+    429,
+    'CS_TOO_MANY_REQUESTS',
+    `Too many login requests from your address. Wait ${retry_after_s} seconds, then try again.`,
+    { 'retry-after': String(retry_after_s) },
   )
 
 export const odooUnavailable = () =>

@@ -2,22 +2,28 @@
  * Checks an Odoo login + password (or API key) against Odoo and turns it into an Actor (uid, name,
  * whether an MCP administrator), remembering a success for a short while so an API client or a
  * console page does not cost an Odoo round trip per request. Failures are never remembered.
- * Secrets are kept only as a SHA-256 inside the cache key.
+ * Secrets are kept only as a SHA-256 inside the cache key. Every check passes the login limit
+ * (login-limit.ts) first, before the cache: a remembered success is no way around it.
  */
 import { createHash } from 'node:crypto'
 import type { AdminDirectory } from '../approvals/admins.js'
 import type { Actor } from '../approvals/deps.js'
 import { isOdooError } from '../odoo/errors.js'
 import type { OdooClient } from '../odoo/types.js'
+import type { LoginLimiter } from './login-limit.js'
 
 export interface OdooLogin {
-  /** The actor, or null when Odoo refuses the credentials. Network faults throw. */
-  check(login: string, secret: string): Promise<Actor | null>
+  /**
+   * The actor, or null when Odoo refuses the credentials. `client` is the address the attempt came
+   * from (`request.ip`). Throws a 429 HttpError when the login limit is reached; network faults throw.
+   */
+  check(login: string, secret: string, client: string): Promise<Actor | null>
 }
 
 export function createOdooLogin(options: {
   odoo: OdooClient
   admins: AdminDirectory
+  limiter: LoginLimiter
   ttl_ms?: number
   now?: () => number
 }): OdooLogin {
@@ -26,10 +32,13 @@ export function createOdooLogin(options: {
   const cache = new Map<string, { actor: Actor; at: number }>()
 
   return {
-    async check(login, secret) {
+    async check(login, secret, client) {
+      const attempt = options.limiter.attempt(login, client)
+      await attempt.allowed()
       const key = createHash('sha256').update(`${login}\u0000${secret}`).digest('hex')
       const hit = cache.get(key)
       if (hit && now() - hit.at < ttl) return hit.actor
+      await attempt.count()
       let actor: Actor
       try {
         actor = await options.odoo.withLogin({ login, secret }, async (session) => {
@@ -46,8 +55,10 @@ export function createOdooLogin(options: {
         })
       } catch (error) {
         if (isOdooError(error) && error.kind === 'authentication_failed') return null
+        await attempt.undecided()
         throw error
       }
+      await attempt.succeeded()
       if (cache.size > 10_000) cache.clear()
       cache.set(key, { actor, at: now() })
       return actor

@@ -1,7 +1,8 @@
 /**
  * Logging in to the console against Odoo, and the security around it: refused credentials, API
- * keys, the login form's CSRF token, the rate limit, safe redirects after login, tampered cookies,
- * security headers and cookie flags (on http and, with an https public URL, Secure + __Host-).
+ * keys, the login form's CSRF token, the login limit (more in test/web/login-limit*.test.ts), safe
+ * redirects after login (more in cross-site.test.ts), tampered cookies, security headers and
+ * cookie flags (on http and, with an https public URL, Secure + __Host-).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Cleanups } from '../helpers/countersign.js'
@@ -70,7 +71,7 @@ describe('console login', () => {
     expect(agent.cookie('countersign_session')).toBeUndefined()
   })
 
-  it('rate-limits attempts per login: the 11th in a minute is 429, other logins are unaffected', async () => {
+  it('limits wrong passwords per login and client: the 11th is 429, other logins are unaffected', async () => {
     const agent = new ConsoleAgent(d.server.url)
     await agent.get('/login')
     const statuses: number[] = []

@@ -16,7 +16,7 @@ import {
 } from '../helpers/databases.js'
 import { runWorkers } from './threads.js'
 
-const TABLES = ['approval_request', 'audit_log', 'connection']
+const TABLES = ['approval_request', 'audit_log', 'connection', 'login_throttle']
 const ALL = Object.keys(MIGRATIONS)
 const LATEST = ALL[ALL.length - 1]
 const INDEXES = [
@@ -30,6 +30,7 @@ const INDEXES = [
   'audit_log_at_idx',
   'audit_log_connection_idx',
   'audit_log_request_idx',
+  'login_throttle_window_idx',
 ]
 
 async function indexNames<DB>(db: Kysely<DB>, engine: Engine): Promise<string[]> {

@@ -1,8 +1,10 @@
 /**
  * Logging in and out of the console. Login checks the Odoo login with the password or API key
- * against Odoo (web/odoo-login.ts), is rate limited per client address and login, needs the login
- * form's CSRF token, and is audited (success and refusal, never the secret). Logout ends the
- * session cookie. Does not guard other pages (plugin.ts does).
+ * against Odoo (web/odoo-login.ts, within the login limit of web/login-limit.ts), needs the login
+ * form's CSRF token, and is audited with the client's address (success and refusal, never the
+ * secret). The form also takes at most `posts_per_minute` posts a minute from one address on each
+ * replica, which turns a flood away before it costs a database read. Logout ends the session
+ * cookie. Does not guard other pages (plugin.ts does).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
@@ -18,7 +20,7 @@ export interface AuthRoutesOptions {
   runtime: Runtime
   login: OdooLogin
   sessions: Sessions
-  attempts_per_minute: number
+  posts_per_minute: number
 }
 
 const loginBody = z.object({
@@ -28,11 +30,29 @@ const loginBody = z.object({
   _csrf: z.string().optional(),
 })
 
-/** Only a path on this site: `/x` but not `//host` or `/\host`, which browsers treat as another site. */
+const HOME = '/approvals'
+const THIS_SITE = 'http://countersign.invalid'
+
+/**
+ * Where to go after logging in: a path of this site, or the approvals list. Browsers drop tabs and
+ * newlines from a URL and read `\` as `/`, so `/<tab>/host` and `/\host` are other sites to them,
+ * and a control character cannot even be sent in a Location header: such values are refused, and
+ * what is left is resolved against this site and kept only if it stays here (`//host` does not).
+ */
 export function safeNext(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || /^\/[/\\]/.test(value)) return '/approvals'
-  if (value.startsWith('/login') || value.startsWith('/logout')) return '/approvals'
-  return value
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (typeof value !== 'string' || !value.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(value))
+    return HOME
+  let url: URL
+  try {
+    url = new URL(value, THIS_SITE)
+  } catch {
+    return HOME
+  }
+  if (url.origin !== THIS_SITE) return HOME
+  if (url.pathname.startsWith('/login') || url.pathname.startsWith('/logout')) return HOME
+  // Serialised by URL: percent-encoded, so nothing in it can break the Location header.
+  return `${url.pathname}${url.search}${url.hash}`
 }
 
 export async function authRoutes(app: FastifyInstance, options: AuthRoutesOptions): Promise<void> {
@@ -48,11 +68,12 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
     '/login',
     {
       config: {
+        // Per address only: the guessing limit (per login and address, across replicas) is in
+        // odoo-login.ts, for every path that checks a password.
         rateLimit: {
-          max: options.attempts_per_minute,
+          max: options.posts_per_minute,
           timeWindow: 60_000,
-          keyGenerator: (request: FastifyRequest) =>
-            `${request.ip}|${String((request.body as { login?: unknown } | undefined)?.login ?? '').toLowerCase()}`,
+          keyGenerator: (request: FastifyRequest) => request.ip,
         },
       },
     },
@@ -70,8 +91,12 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
       const { login, secret } = parsed.data
       let actor: Awaited<ReturnType<OdooLogin['check']>>
       try {
-        actor = await options.login.check(login, secret)
+        actor = await options.login.check(login, secret, request.ip)
       } catch (error) {
+        if (error instanceof HttpError) {
+          reply.headers(error.headers)
+          return again(error, login)
+        }
         request.log.warn(
           { err: isOdooError(error) ? error.message : error },
           'console login: Odoo did not answer',
@@ -80,7 +105,13 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
       }
       const at = runtime.clock()
       if (!actor) {
-        await runtime.audit({ at, event: 'console_login', outcome: 'refused', actor_login: login })
+        await runtime.audit({
+          at,
+          event: 'console_login',
+          outcome: 'refused',
+          actor_login: login,
+          detail: { client: request.ip },
+        })
         return again(loginRefused(), login)
       }
       await runtime.audit({
@@ -89,7 +120,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
         outcome: 'ok',
         actor_uid: actor.uid,
         actor_login: actor.login,
-        detail: { is_admin: actor.is_admin },
+        detail: { is_admin: actor.is_admin, client: request.ip },
       })
       sessions.start(reply, actor)
       return reply.redirect(next, 303)

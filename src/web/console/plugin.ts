@@ -2,8 +2,9 @@
  * The approver console at `/` (issue 5): server-rendered pages for logging in, the approvals list
  * and request page, connections and the audit log (the last two for MCP administrators only).
  * This module wires the context: cookies, form bodies, security headers with a CSP that allows no
- * inline script or style, rate-limited login, the static CSS/JS, the session guard, CSRF on every
- * state-changing request, and one error handler that renders web/errors.ts refusals as pages.
+ * inline script or style, the login form's flood guard, the static CSS/JS, the session guard, CSRF
+ * on every state-changing request, and one error handler that renders web/errors.ts refusals as
+ * pages.
  * Does not authenticate the JSON API or MCP (siblings with their own auth); pages live in the
  * *-routes.ts modules, and authorization of each action stays with the workflow they call.
  */
@@ -16,7 +17,7 @@ import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Runtime } from '../../runtime.js'
-import { HttpError, notFound, tooManyAttempts, unauthenticated } from '../errors.js'
+import { HttpError, notFound, tooManyPosts, unauthenticated } from '../errors.js'
 import type { OdooLogin } from '../odoo-login.js'
 import { approvalRoutes } from './approval-routes.js'
 import { auditRoutes } from './audit-routes.js'
@@ -33,8 +34,8 @@ export interface ConsoleOptions {
   sessions: Sessions
   /** COUNTERSIGN_PUBLIC_URL: https turns on Secure cookies, HSTS and upgrade-insecure-requests. */
   public_url: string
-  /** Login attempts per client address and login per minute. */
-  login_attempts_per_minute?: number
+  /** Login form posts per client address per minute, on each replica (a flood guard). */
+  login_posts_per_minute?: number
 }
 
 declare module 'fastify' {
@@ -76,7 +77,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleOption
   await app.register(fastifyRateLimit, {
     global: false,
     hook: 'preHandler',
-    errorResponseBuilder: (_request, context) => tooManyAttempts(Math.ceil(context.ttl / 1000)),
+    errorResponseBuilder: (_request, context) => tooManyPosts(Math.ceil(context.ttl / 1000)),
   })
   await app.register(fastifyStatic, {
     root: STATIC_ROOT,
@@ -103,7 +104,10 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleOption
         refusal = new HttpError(500, 'CS_INTERNAL', 'Countersign failed to answer (logged).')
       }
     }
-    return sendPage(reply.code(refusal.statusCode), errorPage(maybeViewer(request), refusal))
+    return sendPage(
+      reply.code(refusal.statusCode).headers(refusal.headers),
+      errorPage(maybeViewer(request), refusal),
+    )
   })
 
   // The console sits at `/`, so Fastify sends every unmatched URL here, /api/… and /mcp/… too:
@@ -117,7 +121,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleOption
     runtime: options.runtime,
     login: options.login,
     sessions,
-    attempts_per_minute: options.login_attempts_per_minute ?? 10,
+    posts_per_minute: options.login_posts_per_minute ?? 60,
   })
 
   // Everything below needs a session; every state-changing request also its CSRF token.
