@@ -70,7 +70,7 @@ export async function openStoreAndSecrets(
   const { secret, source, path } = resolveSecret(config)
   if (source === 'generated')
     logger.info({ path }, 'generated COUNTERSIGN_SECRET into the data folder (mode 0600)')
-  const store = await openStore(config)
+  const store = await openStore(config, { on_permissions_tightened: permissionsTightened(logger) })
   try {
     await migrateToLatest(store.db)
   } catch (error) {
@@ -78,6 +78,15 @@ export async function openStoreAndSecrets(
     throw error
   }
   return { store, secrets: createSecretBox(secret), session_key: sessionKey(secret) }
+}
+
+/** What openStore reports of a database file others could read, as one warning each. */
+export function permissionsTightened(logger: Logger) {
+  return (file: string, previous_mode: number) =>
+    logger.warn(
+      { file, previous_mode: previous_mode.toString(8) },
+      `${file} was readable by other users (mode ${previous_mode.toString(8)}): made it readable by its owner only`,
+    )
 }
 
 /** HKDF, not the secret itself: a key for one purpose, unrelated to the secret box's scrypt key. */
