@@ -60,7 +60,7 @@ export function staleRunningMs(odoo_timeout_ms: number): number {
 export interface RuntimeConfig {
   store: StoreConfig
   odoo: OdooConfig
-  server: Pick<ServerConfig, 'public_url' | 'admins' | 'admin_group' | 'audit_payloads'>
+  server: Pick<ServerConfig, 'public_url' | 'admins' | 'admin_group' | 'audit_payloads' | 'filing_limits'>
 }
 
 export async function openStoreAndSecrets(
@@ -168,6 +168,7 @@ export async function createRuntime(
       public_url: config.server.public_url,
       stale_running_ms: staleRunningMs(config.odoo.timeout_ms),
       result_limit_bytes: RESULT_LIMIT_BYTES,
+      filing_limits: config.server.filing_limits,
     }
     const approvals = createApprovals(deps)
     const mcp: McpContext = {

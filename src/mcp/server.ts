@@ -14,7 +14,7 @@ import { needsApproval, toolAvailable } from '../domain/policy.js'
 import type { Logger } from '../logger.js'
 import type { NewAuditEntry } from '../store/audit-log.js'
 import { ODOO_TOOLS } from '../tools/catalog.js'
-import type { Tool, ToolContext, ToolOutput } from '../tools/tool.js'
+import { type Tool, type ToolContext, ToolError, type ToolOutput } from '../tools/tool.js'
 import { portableSchema } from './portable-schema.js'
 import type { Principal } from './principal.js'
 import {
@@ -234,7 +234,8 @@ export function createMcpServer(
       const result = isExpectedToolError(error)
         ? toolErrorResult(error, name, principal.odoo.login, odooTool?.writes ?? false)
         : internalErrorResult(mcp.logger, error, name)
-      await audit('error', { model, error: result.content[0]?.text ?? null, ...(payload && { payload }) })
+      const outcome = error instanceof ToolError ? error.outcome : 'error'
+      await audit(outcome, { model, error: result.content[0]?.text ?? null, ...(payload && { payload }) })
       return result
     }
   })
