@@ -5,17 +5,22 @@
  * filing lock, which holds a second filing back until the first one's transaction ends.
  */
 import { sql } from 'kysely'
-import { beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { countFilingLoad, insertApprovalRequest } from '../../src/store/approval-requests.js'
 import { decideRequest } from '../../src/store/approval-transitions.js'
 import { insertConnection, lockConnectionForFiling } from '../../src/store/connections.js'
-import { describeEachEngine } from '../helpers/databases.js'
+import {
+  createTestStore,
+  describeEachEngine,
+  postgresAvailable,
+  type TestStore,
+} from '../helpers/databases.js'
 import { hoursAfter, newConnectionInput, newRequestInput, T0 } from './fixtures.js'
 
 const minutesAfter = (date: Date, minutes: number) => hoursAfter(date, minutes / 60)
 const NONE = minutesAfter(T0, 60)
 
-describeEachEngine('filing counts', (engine, t) => {
+describeEachEngine('filing counts', (_engine, t) => {
   let connection_id: number
   let other: number
 
@@ -84,42 +89,55 @@ describeEachEngine('filing counts', (engine, t) => {
     expect(await filedSince(connection_id, minutesAfter(T0, 4), 100)).toBe(0)
     expect(await filedSince(other, since, 100)).toBe(1)
   })
+})
 
-  it.skipIf(engine !== 'postgres')(
-    'a second filing of the same connection waits for the first one’s transaction; another connection does not',
-    async () => {
-      const second = await t.openAnother()
-      let release: () => void = () => {}
-      const held = new Promise<void>((resolve) => {
-        release = resolve
-      })
-      let locked: () => void = () => {}
-      const lockTaken = new Promise<void>((resolve) => {
-        locked = resolve
-      })
-      const first = t.store.db.transaction().execute(async (trx) => {
+// PostgreSQL only: on SQLite the lock is the database's one writer, and two handles in one thread
+// cannot wait for each other (better-sqlite3 is synchronous). test/approvals/filing-limits.test.ts
+// races two serve processes on each engine.
+describe.skipIf(!postgresAvailable)('postgres: the filing lock', () => {
+  let t: TestStore
+  let connection_id: number
+  let other: number
+
+  beforeAll(async () => {
+    t = await createTestStore('postgres')
+    ;({ connection_id } = await insertConnection(t.store.db, newConnectionInput(), T0))
+    ;({ connection_id: other } = await insertConnection(t.store.db, newConnectionInput(), T0))
+  })
+  afterAll(() => t.cleanup())
+
+  it('a second filing of the same connection waits for the first one’s transaction; another connection does not', async () => {
+    const second = await t.openAnother()
+    let release: () => void = () => {}
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let locked: () => void = () => {}
+    const lockTaken = new Promise<void>((resolve) => {
+      locked = resolve
+    })
+    const first = t.store.db.transaction().execute(async (trx) => {
+      await lockConnectionForFiling(trx, connection_id)
+      locked()
+      await held
+    })
+    await lockTaken
+    const order: string[] = []
+    const waiting = second.db
+      .transaction()
+      .execute(async (trx) => {
         await lockConnectionForFiling(trx, connection_id)
-        locked()
-        await held
       })
-      await lockTaken
-      const order: string[] = []
-      const waiting = second.db
-        .transaction()
-        .execute(async (trx) => {
-          await lockConnectionForFiling(trx, connection_id)
-        })
-        .then(() => order.push('same connection'))
-      await second.db.transaction().execute(async (trx) => {
-        await lockConnectionForFiling(trx, other)
-      })
-      order.push('other connection')
-      await new Promise((resolve) => setTimeout(resolve, 200))
-      expect(order).toEqual(['other connection'])
-      release()
-      await first
-      await waiting
-      expect(order).toEqual(['other connection', 'same connection'])
-    },
-  )
+      .then(() => order.push('same connection'))
+    await second.db.transaction().execute(async (trx) => {
+      await lockConnectionForFiling(trx, other)
+    })
+    order.push('other connection')
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(order).toEqual(['other connection'])
+    release()
+    await first
+    await waiting
+    expect(order).toEqual(['other connection', 'same connection'])
+  })
 })
