@@ -4,8 +4,10 @@
  * while its request is pending would only point to that request (approvals/file-request.ts). End to end through MCP at concurrency 1 and 32 (latency and filings per second), and in
  * this process with the product's own functions: `fileRequest` with its Odoo session and notifier
  * wrapped by timers, so Countersign's own share = total − time spent waiting for Odoo; and each of
- * its pieces (validation, summary, fingerprint, the request + audit transaction, the read-back and
- * activity ids, the tool_call audit row) timed alone. Nothing here is added to the product's path.
+ * its pieces (validation, summary, fingerprint, the request + audit transaction, the filing limits'
+ * lock and counts, the read-back and activity ids, the tool_call audit row) timed alone. Nothing here
+ * is added to the product's path. All of it goes through one gated connection, whose filing limits
+ * the deployment sets far above their defaults (bench/deployment.ts).
  */
 import { performance } from 'node:perf_hooks'
 import { fileRequest } from '../src/approvals/file-request.js'
@@ -16,9 +18,15 @@ import { resolvePrincipal } from '../src/mcp/principal.js'
 import type { Notifier } from '../src/notify/odoo-activity.js'
 import type { OdooSession } from '../src/odoo/types.js'
 import type { Runtime } from '../src/runtime.js'
-import { findPendingTwin, getApprovalRequest, insertApprovalRequest } from '../src/store/approval-requests.js'
+import {
+  countFilingLoad,
+  findPendingTwin,
+  getApprovalRequest,
+  insertApprovalRequest,
+} from '../src/store/approval-requests.js'
 import { setNotification } from '../src/store/approval-transitions.js'
 import { appendAudit } from '../src/store/audit-log.js'
+import { lockConnectionForFiling } from '../src/store/connections.js'
 import { updateRecord } from '../src/tools/write-tools.js'
 import type { Deployment } from './deployment.js'
 import { mcpPoster } from './http.js'
@@ -197,6 +205,21 @@ export async function filing(
       now,
     }),
   )
+  // What filing adds to its transaction for the limits: the connection's filing lock and one
+  // statement counting its pending requests and those of the last minute (both up to their limit,
+  // here the bench's 1,000,000, so every one of the thousands filed above is counted).
+  const limits = runtime.approvals.deps.filing_limits
+  const limitCheck = await piece(() =>
+    db.transaction().execute(async (trx) => {
+      await lockConnectionForFiling(trx, principal.connection_id)
+      await countFilingLoad(trx, principal.connection_id, {
+        now,
+        since: new Date(now.getTime() - 60_000),
+        pending_limit: limits.max_pending,
+        filed_limit: limits.max_per_minute,
+      })
+    }),
+  )
   const readBack = await piece(async () => {
     await getApprovalRequest(db, last)
     await setNotification(db, last, { activity_ids: [1], error: null })
@@ -247,6 +270,7 @@ export async function filing(
     { section, name: 'piece: canonical JSON + SHA-256', summary: hashing },
     { section, name: 'piece: look for an identical pending request', summary: twin },
     { section, name: 'piece: insert request + audit (1 transaction)', summary: store },
+    { section, name: 'piece: filing limits (lock + counts, 1 transaction)', summary: limitCheck },
     { section, name: 'piece: read back + store activity ids', summary: readBack },
     { section, name: 'piece: tool_call audit row', summary: auditRow },
   )

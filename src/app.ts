@@ -1,9 +1,11 @@
 /**
  * Builds the HTTP application (never listens: commands/serve.ts does, tests use port 0). Health,
  * MCP, the JSON API and the console are sibling plugins, each with its own authentication; the
- * JSON API and the console share one login check and its limit.
+ * JSON API and the console share one login check and its limit. Every JSON body, whichever plugin
+ * it is for, goes through one parser that bounds its nesting.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import { nestedDeeperThan } from './domain/json-depth.js'
 import { mcpRoutes } from './mcp/http.js'
 import type { Runtime } from './runtime.js'
 import { apiRoutes } from './web/api.js'
@@ -12,6 +14,29 @@ import { createSessions } from './web/console/sessions.js'
 import { healthRoutes } from './web/health.js'
 import { createLoginLimiter } from './web/login-limit.js'
 import { createOdooLogin } from './web/odoo-login.js'
+
+/**
+ * The deepest nesting a JSON body may have. Countersign's own bodies, and every MCP message a
+ * client has reason to send, stay within a dozen levels; past a few thousand, the MCP SDK,
+ * canonical JSON and JSON.stringify overflow the call stack, which answered 500 instead of a refusal.
+ */
+export const MAX_JSON_BODY_DEPTH = 100
+
+/**
+ * The size a JSON body may have outside /mcp (which sets its own, larger limit): a decision with
+ * its note, a console form. The console's url-encoded forms have the same limit (web/console/plugin.ts).
+ */
+export const MAX_BODY_BYTES = 64 * 1024
+
+/** A body nested deeper than MAX_JSON_BODY_DEPTH: a 400, worded by each plugin's error handler. */
+class JsonTooDeepError extends Error {
+  override name = 'JsonTooDeepError'
+  readonly statusCode = 400
+  readonly code = 'CS_JSON_TOO_DEEP'
+  constructor() {
+    super(`the JSON body is nested deeper than ${MAX_JSON_BODY_DEPTH} levels`)
+  }
+}
 
 export interface AppOptions {
   /** COUNTERSIGN_TRUSTED_PROXIES: whose X-Forwarded-For names the client; empty: nobody's. */
@@ -28,6 +53,18 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
     // `request.ip` is what the login limit and the audit log call the client. Believing
     // X-Forwarded-For from anyone would let every client pick its own address.
     trustProxy: options.trusted_proxies.length > 0 ? options.trusted_proxies : false,
+    bodyLimit: MAX_BODY_BYTES,
+  })
+  // Fastify's own JSON parser (with its prototype-poisoning guard), then the depth bound; added
+  // before the plugins are registered, so each of them inherits it.
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    parseJson(request, body as string, (error: Error | null, value?: unknown) => {
+      if (error) done(error, undefined)
+      else if (nestedDeeperThan(value, MAX_JSON_BODY_DEPTH)) done(new JsonTooDeepError(), undefined)
+      else done(null, value)
+    })
   })
   await app.register(healthRoutes, { runtime })
   await app.register(mcpRoutes, { runtime })

@@ -38,6 +38,20 @@ export interface StoreConfig {
   secret: string | null
 }
 
+/**
+ * What one connection may file for approval (approvals/file-request.ts). The defaults never stop a
+ * person's AI at work; they stop one that files in a loop, which otherwise buried the approver in
+ * Odoo To-Dos and the database in arguments.
+ */
+export interface FilingLimits {
+  /** Requests awaiting approval (pending, not past expires_at) one connection may have at once. */
+  max_pending: number
+  /** Requests one connection may file in any 60 seconds, decided or not. */
+  max_per_minute: number
+  /** Largest arguments of one request, as stored (canonical JSON, UTF-8 bytes). */
+  max_argument_bytes: number
+}
+
 export interface ServerConfig {
   host: string
   port: number
@@ -53,6 +67,7 @@ export interface ServerConfig {
   trusted_proxies: string[]
   /** Wrong passwords one client may try for one login in a window (web/login-limit.ts). */
   login_failure_limit: number
+  filing_limits: FilingLimits
 }
 
 export interface ClientConfig {
@@ -214,6 +229,36 @@ export function readServerConfig(env: Env): ServerConfig {
       'give how many wrong passwords one client may try for one login in 15 minutes (1-1000)',
       '10',
     ),
+    filing_limits: readFilingLimits(env),
+  }
+}
+
+function readFilingLimits(env: Env): FilingLimits {
+  const count = z.coerce.number().int().min(1).max(1_000_000)
+  return {
+    max_pending: read(
+      env,
+      'COUNTERSIGN_MAX_PENDING_REQUESTS',
+      count,
+      'give how many requests one connection may have awaiting approval at once (1-1000000)',
+      '100',
+    ),
+    max_per_minute: read(
+      env,
+      'COUNTERSIGN_MAX_REQUESTS_PER_MINUTE',
+      count,
+      'give how many requests one connection may file per minute (1-1000000)',
+      '60',
+    ),
+    max_argument_bytes:
+      1024 *
+      read(
+        env,
+        'COUNTERSIGN_MAX_REQUEST_ARGUMENTS_KB',
+        z.coerce.number().int().min(1).max(4096),
+        'give the largest arguments of a request for approval in KB (1-4096; /mcp bodies are at most 4096 KB)',
+        '256',
+      ),
   }
 }
 

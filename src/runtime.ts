@@ -60,7 +60,7 @@ export function staleRunningMs(odoo_timeout_ms: number): number {
 export interface RuntimeConfig {
   store: StoreConfig
   odoo: OdooConfig
-  server: Pick<ServerConfig, 'public_url' | 'admins' | 'admin_group' | 'audit_payloads'>
+  server: Pick<ServerConfig, 'public_url' | 'admins' | 'admin_group' | 'audit_payloads' | 'filing_limits'>
 }
 
 export async function openStoreAndSecrets(
@@ -70,7 +70,7 @@ export async function openStoreAndSecrets(
   const { secret, source, path } = resolveSecret(config)
   if (source === 'generated')
     logger.info({ path }, 'generated COUNTERSIGN_SECRET into the data folder (mode 0600)')
-  const store = await openStore(config)
+  const store = await openStore(config, { on_permissions_tightened: permissionsTightened(logger) })
   try {
     await migrateToLatest(store.db)
   } catch (error) {
@@ -78,6 +78,15 @@ export async function openStoreAndSecrets(
     throw error
   }
   return { store, secrets: createSecretBox(secret), session_key: sessionKey(secret) }
+}
+
+/** What openStore reports of a database file others could read, as one warning each. */
+export function permissionsTightened(logger: Logger) {
+  return (file: string, previous_mode: number) =>
+    logger.warn(
+      { file, previous_mode: previous_mode.toString(8) },
+      `${file} was readable by other users (mode ${previous_mode.toString(8)}): made it readable by its owner only`,
+    )
 }
 
 /** HKDF, not the secret itself: a key for one purpose, unrelated to the secret box's scrypt key. */
@@ -159,6 +168,7 @@ export async function createRuntime(
       public_url: config.server.public_url,
       stale_running_ms: staleRunningMs(config.odoo.timeout_ms),
       result_limit_bytes: RESULT_LIMIT_BYTES,
+      filing_limits: config.server.filing_limits,
     }
     const approvals = createApprovals(deps)
     const mcp: McpContext = {

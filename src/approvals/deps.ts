@@ -3,6 +3,7 @@
  * here reads configuration or creates connections itself.
  */
 import type { Kysely } from 'kysely'
+import type { FilingLimits } from '../config.js'
 import type { Logger } from '../logger.js'
 import type { Notifier } from '../notify/odoo-activity.js'
 import type { OdooClient } from '../odoo/types.js'
@@ -28,6 +29,8 @@ export interface ApprovalsDeps {
   stale_running_ms: number
   /** Cached results above this many bytes are cut, with a visible marker. */
   result_limit_bytes: number
+  /** What one connection may file: pending requests, requests per minute, argument size. */
+  filing_limits: FilingLimits
 }
 
 /** A person acting on requests (console, JSON API, CLI, or an MCP principal checking status). */

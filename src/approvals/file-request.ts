@@ -3,23 +3,44 @@
  * live Odoo facts read as the requester, store the request with its arguments frozen and
  * fingerprinted, notify the approver in Odoo, and answer `pending_approval`. Arguments were
  * validated before this runs (mcp/server.ts); if reading the facts or storing fails, nothing is
- * filed and the AI gets a tool error. Never runs the tool.
+ * filed and the AI gets a tool error. A connection over one of its filing limits (argument size,
+ * requests awaiting approval, requests in the last minute; config.ts) gets a tool error too, and
+ * nothing is filed or notified. Never runs the tool.
  */
+import type { Kysely } from 'kysely'
 import { fingerprint } from '../domain/canonical-json.js'
 import { expiresAt } from '../domain/decide.js'
-import { alreadyPendingMessage, pendingMessage, reviewer } from '../domain/status-message.js'
+import {
+  alreadyPendingMessage,
+  type FilingRefusal,
+  filingRefusedMessage,
+  pendingMessage,
+  reviewer,
+} from '../domain/status-message.js'
 import { summarize } from '../domain/summary.js'
 import type { Principal } from '../mcp/principal.js'
-import { type ApprovalRequest, findPendingTwin, insertApprovalRequest } from '../store/approval-requests.js'
+import {
+  type ApprovalRequest,
+  countFilingLoad,
+  findPendingTwin,
+  insertApprovalRequest,
+} from '../store/approval-requests.js'
 import { setNotification } from '../store/approval-transitions.js'
 import { appendAudit } from '../store/audit-log.js'
+import { lockConnectionForFiling } from '../store/connections.js'
+import type { Database } from '../store/tables.js'
 import { clip } from '../tools/facts.js'
-import type { Tool, ToolContext, ToolOutput } from '../tools/tool.js'
+import { type Tool, type ToolContext, ToolError, type ToolOutput } from '../tools/tool.js'
 import type { ApprovalsDeps } from './deps.js'
 
 export function requestLink(public_url: string, request_id: number): string {
   return `${public_url}/approvals/${request_id}`
 }
+
+/** What the filing transaction did: filed a request, found an identical one pending, or hit a limit. */
+type Filing =
+  | { outcome: 'filed' | 'twin'; request: ApprovalRequest }
+  | { outcome: 'refused'; refusal: FilingRefusal }
 
 export async function fileRequest(
   deps: ApprovalsDeps,
@@ -29,6 +50,13 @@ export async function fileRequest(
   ctx: ToolContext,
 ): Promise<ToolOutput> {
   const frozen = fingerprint(args)
+  const bytes = Buffer.byteLength(frozen.arguments, 'utf8')
+  if (bytes > deps.filing_limits.max_argument_bytes)
+    throw refused(principal, tool, {
+      limit: 'argument_size',
+      bytes,
+      max_bytes: deps.filing_limits.max_argument_bytes,
+    })
   const twinOf = (now: Date) => ({
     connection_id: principal.connection_id,
     tool: tool.name,
@@ -37,18 +65,27 @@ export async function fileRequest(
   })
   // An AI that retries, or a user who asks twice, must not queue the same action for the approver
   // twice: an identical call while one is pending points to that one, without reading Odoo again.
+  // Not counted against the limits below: it files nothing.
   const waiting = await findPendingTwin(deps.db, twinOf(deps.clock()))
   if (waiting) return alreadyPending(deps, principal, waiting)
+  // Before reading Odoo for the summary, so a connection over its limits costs Odoo nothing.
+  const early = await limitReached(deps.db, deps, principal.connection_id, deps.clock())
+  if (early) throw refused(principal, tool, early)
 
   const facts = tool.describe ? await tool.describe(ctx, args) : null
   const summary = facts ? summarize(facts) : `Run ${tool.name} with ${clip(JSON.stringify(args), 300)}.`
   const now = deps.clock()
   const approver = principal.policy.approver
-  // The request and its audit entry land together or not at all. Checked again inside: on SQLite
-  // this transaction is the only writer, so two identical calls racing here still file one request.
-  const filed = await deps.db.transaction().execute(async (trx) => {
+  // The request and its audit entry land together or not at all. The identical request and the
+  // limits are checked again inside, after taking the connection's filing lock: filings of one
+  // connection racing here, on any replica and either engine, are checked and inserted one at a time,
+  // so they still file one request per action and never more than the limits allow.
+  const filed = await deps.db.transaction().execute(async (trx): Promise<Filing> => {
+    await lockConnectionForFiling(trx, principal.connection_id)
     const twin = await findPendingTwin(trx, twinOf(now))
-    if (twin) return { request: twin, new: false }
+    if (twin) return { outcome: 'twin', request: twin }
+    const limit = await limitReached(trx, deps, principal.connection_id, now)
+    if (limit) return { outcome: 'refused', refusal: limit }
     const request = await insertApprovalRequest(trx, {
       connection_id: principal.connection_id,
       tool: tool.name,
@@ -77,9 +114,10 @@ export async function fileRequest(
       model: request.model,
       detail: { summary, arguments_sha256: frozen.arguments_sha256, approver: approver?.login ?? null },
     })
-    return { request, new: true }
+    return { outcome: 'filed', request }
   })
-  if (!filed.new) return alreadyPending(deps, principal, filed.request)
+  if (filed.outcome === 'refused') throw refused(principal, tool, filed.refusal)
+  if (filed.outcome === 'twin') return alreadyPending(deps, principal, filed.request)
 
   try {
     await notifyFiled(deps, filed.request)
@@ -97,6 +135,37 @@ export async function fileRequest(
     message: pendingMessage(filed.request),
   }
   return { structured, headline: `Awaiting approval (request ${filed.request.request_id}): ${summary}` }
+}
+
+/** Which limit, if any, one more request of this connection would exceed at `now`. */
+async function limitReached(
+  db: Kysely<Database>,
+  deps: ApprovalsDeps,
+  connection_id: number,
+  now: Date,
+): Promise<FilingRefusal | null> {
+  const { max_pending, max_per_minute } = deps.filing_limits
+  const load = await countFilingLoad(db, connection_id, {
+    now,
+    since: new Date(now.getTime() - 60_000),
+    pending_limit: max_pending,
+    filed_limit: max_per_minute,
+  })
+  if (load.pending >= max_pending) return { limit: 'pending', max: max_pending }
+  if (load.filed_since >= max_per_minute) return { limit: 'per_minute', max: max_per_minute }
+  return null
+}
+
+/** The tool error for a call a limit refused; audited as `limit_reached` (mcp/server.ts). */
+function refused(principal: Principal, tool: Tool, refusal: FilingRefusal): ToolError {
+  const approver = principal.policy.approver
+  const reviewed = {
+    approver_uid: approver?.uid ?? null,
+    approver_name: approver?.name ?? null,
+    requester_uid: principal.odoo.uid,
+    requester_name: principal.user_name,
+  }
+  return new ToolError(filingRefusedMessage(tool.name, refusal, reviewed), { outcome: 'limit_reached' })
 }
 
 /** The answer for a call identical to a pending request: that request, nothing new filed or notified. */

@@ -4,12 +4,14 @@
  */
 import { type Env, readLogLevel, readOdooConfig, readServerConfig, readStoreConfig } from '../config.js'
 import { createLogger } from '../logger.js'
-import { createRuntime } from '../runtime.js'
+import { createRuntime, permissionsTightened } from '../runtime.js'
 import { migrateToLatest } from '../store/migrate.js'
 import { openStore } from '../store/open-store.js'
 
 export async function migrateCommand(env: Env): Promise<void> {
-  const store = await openStore(readStoreConfig(env))
+  const store = await openStore(readStoreConfig(env), {
+    on_permissions_tightened: permissionsTightened(createLogger({ level: readLogLevel(env) })),
+  })
   try {
     const outcome = await migrateToLatest(store.db)
     console.log(

@@ -94,3 +94,44 @@ export function statusMessage(request: Described): string {
       }
   }
 }
+
+/** Why a gated call was not filed: one of the caps on what one connection may file (config.ts). */
+export type FilingRefusal =
+  | { limit: 'argument_size'; bytes: number; max_bytes: number }
+  | { limit: 'pending'; max: number }
+  | { limit: 'per_minute'; max: number }
+
+const kilobytes = (bytes: number) => Math.ceil(bytes / 1024).toLocaleString('en-US')
+
+/**
+ * The tool error for a call that was not filed because of a cap: what the limit is, that nothing
+ * happened, and to wait for the approver rather than retry — an AI that retries at once only meets
+ * the same limit.
+ */
+export function filingRefusedMessage(
+  tool: string,
+  refusal: FilingRefusal,
+  reviewed: Pick<ApprovalRequest, 'approver_uid' | 'approver_name' | 'requester_uid' | 'requester_name'>,
+): string {
+  const nothing = 'Nothing was filed and nothing was done.'
+  switch (refusal.limit) {
+    case 'argument_size':
+      return (
+        `Not filed for approval: the arguments of this ${tool} call take ${kilobytes(refusal.bytes)} KB, more than ` +
+        `the ${kilobytes(refusal.max_bytes)} KB one request may hold. ${nothing} Make the change in smaller calls ` +
+        '(fewer records or shorter values each), or tell the user it is too large to file.'
+      )
+    case 'pending':
+      return (
+        `Not filed for approval: this connection already has ${refusal.max} requests awaiting approval by ` +
+        `${who(reviewed)}, the most it may have at once. ${nothing} Tell the user, and wait until the approver ` +
+        'has decided some of them (list_my_approval_requests shows them) before filing more. Do not retry now.'
+      )
+    case 'per_minute':
+      return (
+        `Not filed for approval: this connection has filed ${refusal.max} requests in the last minute, the most ` +
+        `it may. ${nothing} Tell the user, and wait for ${who(reviewed)} to catch up before filing more; do not ` +
+        'retry at once. Where one call can cover several records (e.g. batch_delete), use it instead of many.'
+      )
+  }
+}

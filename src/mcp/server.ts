@@ -9,17 +9,19 @@
  */
 import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server'
 import { z } from 'zod'
+import { nestedDeeperThan } from '../domain/json-depth.js'
 import { needsApproval, toolAvailable } from '../domain/policy.js'
 import type { Logger } from '../logger.js'
 import type { NewAuditEntry } from '../store/audit-log.js'
 import { ODOO_TOOLS } from '../tools/catalog.js'
-import type { Tool, ToolContext, ToolOutput } from '../tools/tool.js'
+import { type Tool, type ToolContext, ToolError, type ToolOutput } from '../tools/tool.js'
 import { portableSchema } from './portable-schema.js'
 import type { Principal } from './principal.js'
 import {
   internalErrorResult,
   invalidArgumentsResult,
   isExpectedToolError,
+  nestedTooDeepResult,
   toolErrorResult,
 } from './tool-errors.js'
 
@@ -108,6 +110,14 @@ export interface McpServerOptions {
 /** Longest tool name kept in the audit log for a call to a tool that does not exist. */
 const UNKNOWN_TOOL_NAME_MAX = 200
 
+/**
+ * The deepest nesting tool arguments may have. No tool's arguments need more than a few levels
+ * (a domain, one2many commands); deeper ones would overflow the stack in canonical JSON or on the
+ * way to Odoo. HTTP bodies are bounded more loosely before this (app.ts), so over HTTP too the AI
+ * gets this tool error; stdio has no other bound.
+ */
+export const MAX_ARGUMENT_DEPTH = 64
+
 export function createMcpServer(
   mcp: McpContext,
   principal: Principal,
@@ -184,6 +194,12 @@ export function createMcpServer(
     }
 
     const raw = request.params.arguments ?? {}
+    if (nestedDeeperThan(raw, MAX_ARGUMENT_DEPTH)) {
+      const result = nestedTooDeepResult(name, MAX_ARGUMENT_DEPTH)
+      // Without the payload: arguments this deep are what JSON.stringify cannot write.
+      await audit('invalid_arguments', { error: result.content[0]?.text ?? null })
+      return result
+    }
     const parsed = tool.input.safeParse(raw)
     if (!parsed.success) {
       const result = invalidArgumentsResult(name, parsed.error)
@@ -218,7 +234,8 @@ export function createMcpServer(
       const result = isExpectedToolError(error)
         ? toolErrorResult(error, name, principal.odoo.login, odooTool?.writes ?? false)
         : internalErrorResult(mcp.logger, error, name)
-      await audit('error', { model, error: result.content[0]?.text ?? null, ...(payload && { payload }) })
+      const outcome = error instanceof ToolError ? error.outcome : 'error'
+      await audit(outcome, { model, error: result.content[0]?.text ?? null, ...(payload && { payload }) })
       return result
     }
   })

@@ -106,6 +106,13 @@ export function invalidArgumentsResult(tool: string, error: z.ZodError): ToolErr
   return errorResult(`Invalid arguments for ${tool} (nothing was done): ${problems.join('; ')}`)
 }
 
+/** Arguments nested deeper than `max` levels, refused before anything reads them. */
+export function nestedTooDeepResult(tool: string, max: number): ToolErrorResult {
+  return errorResult(
+    `Invalid arguments for ${tool} (nothing was done): they are nested deeper than ${max} levels of arrays and objects; no tool takes arguments that deep.`,
+  )
+}
+
 type Issue = z.core.$ZodIssue
 type Path = PropertyKey[]
 

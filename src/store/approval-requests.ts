@@ -241,6 +241,40 @@ export async function findPendingTwin(
 }
 
 /**
+ * What the filing limits compare with their maximums, in one statement: how many requests of this
+ * connection are pending and not yet past `expires_at` at `now`, and how many it filed after
+ * `since` (whatever became of them). Each is counted no further than its limit, all a limit needs,
+ * and reads only its index of migration 0005.
+ */
+export async function countFilingLoad(
+  db: Kysely<Database>,
+  connection_id: number,
+  window: { now: Date; since: Date; pending_limit: number; filed_limit: number },
+): Promise<{ pending: number; filed_since: number }> {
+  const sqlite = engineOf(db) === 'sqlite'
+  const pendingRows = sqlite
+    ? sql`approval_request indexed by approval_request_pending_connection_idx`
+    : sql`approval_request`
+  const timedRows = sqlite
+    ? sql`approval_request indexed by approval_request_connection_time_idx`
+    : sql`approval_request`
+  const limit = (n: number) => Math.max(1, Math.trunc(n))
+  const { rows } = await sql<{ pending: number | string; filed_since: number | string }>`
+    select
+      (select count(*) from (
+        select 1 from ${pendingRows}
+        where status = 'pending' and connection_id = ${connection_id} and expires_at > ${iso(window.now)}
+        limit ${limit(window.pending_limit)}
+      ) as waiting) as pending,
+      (select count(*) from (
+        select 1 from ${timedRows}
+        where connection_id = ${connection_id} and requested_at > ${iso(window.since)}
+        limit ${limit(window.filed_limit)}
+      ) as recent) as filed_since`.execute(db)
+  return { pending: Number(rows[0]?.pending ?? 0), filed_since: Number(rows[0]?.filed_since ?? 0) }
+}
+
+/**
  * Approved requests whose execution nobody claimed, decided before `decided_before`, oldest first:
  * what recovery resumes after a process died between a decision and its claim. Reads only the
  * partial index of migration 0002, whatever the history holds.

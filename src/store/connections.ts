@@ -4,8 +4,9 @@
  * (tokens.ts, secret-box.ts), so neither exists here in clear. Does not check who may change a
  * connection's policy; the caller has.
  */
-import type { Kysely, Selectable } from 'kysely'
+import { type Kysely, type Selectable, sql } from 'kysely'
 import type { OdooPerson } from '../domain/approval-request.js'
+import { engineOf } from './engine.js'
 import type { ConnectionTable, Database } from './tables.js'
 import { bit, iso, parseStringList, toDate, toDateOrNull } from './values.js'
 
@@ -266,4 +267,23 @@ export async function addConnectionUse(
     }))
     .where('connection_id', '=', connection_id)
     .execute()
+}
+
+/**
+ * Inside a transaction: makes every other filing of this connection, in any process or replica,
+ * wait until this transaction ends, so what filing counts and checks (its limits, an identical
+ * pending request) cannot change before it inserts. PostgreSQL: the connection's row lock (NO KEY UPDATE,
+ * so foreign-key checks and readers are not held up). SQLite has one writer per database: a write
+ * first takes that lock now, so another process's filing waits here (busy_timeout) and then reads
+ * what this one wrote, instead of failing when it writes later. The write changes nothing.
+ */
+export async function lockConnectionForFiling(trx: Kysely<Database>, connection_id: number): Promise<void> {
+  if (engineOf(trx) === 'postgres')
+    await sql`select connection_id from connection where connection_id = ${connection_id} for no key update`.execute(
+      trx,
+    )
+  else
+    await sql`update connection set request_count = request_count where connection_id = ${connection_id}`.execute(
+      trx,
+    )
 }

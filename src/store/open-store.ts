@@ -1,10 +1,12 @@
 /**
  * Opens Countersign's database from `COUNTERSIGN_DATABASE`: an embedded SQLite file (better-sqlite3,
  * WAL) or a PostgreSQL pool shared by several replicas. Fails fast with one line naming the database
- * (never its password) when it cannot be opened or reached. Does not create tables: run
- * `migrateToLatest` (migrate.ts) next. Does not read the environment (config.ts does).
+ * (never its password) when it cannot be opened or reached. The SQLite file and its WAL and
+ * shared-memory files are readable by their owner only (0600), like the secret file next to them.
+ * Does not create tables: run `migrateToLatest` (migrate.ts) next. Does not read the environment
+ * (config.ts does).
  */
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
@@ -38,6 +40,11 @@ export interface OpenStoreOptions {
    * crash the process, so the default ignores it.
    */
   on_idle_error?: (error: StoreError) => void
+  /**
+   * SQLite: called for each of the database's files that other users could read and that was made
+   * 0600 on opening (`previous_mode`: its permission bits before), so the caller can say so.
+   */
+  on_permissions_tightened?: (file: string, previous_mode: number) => void
 }
 
 export async function openStore(
@@ -54,7 +61,10 @@ function openSqlite(path: string, options: OpenStoreOptions): Store {
   const label = `sqlite:${path}`
   let sqlite: SqliteDatabase.Database
   try {
-    if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true })
+    if (!inMemory) {
+      mkdirSync(dirname(resolve(path)), { recursive: true })
+      ownerOnly(path, options.on_permissions_tightened ?? (() => {}))
+    }
     sqlite = new SqliteDatabase(path)
   } catch (error) {
     throw new StoreError('unavailable', `cannot open the SQLite database ${label}: ${messageOf(error)}`, {
@@ -80,6 +90,29 @@ function openSqlite(path: string, options: OpenStoreOptions): Store {
   return makeStore(db, 'sqlite', label, async () => {
     if (sqlite.open) sqlite.close()
   })
+}
+
+/**
+ * The database holds encrypted Odoo keys, token hashes and every request's arguments and summary.
+ * SQLite creates the file with the process's umask (0644 as a rule) and gives its -wal and -shm
+ * files the database file's own mode; so the file is created 0600 before SQLite opens it, and an
+ * existing file (or WAL, or shared-memory file) that group or others may read is made 0600 — a
+ * database created by an earlier version was 0644. POSIX permissions only; Windows has none.
+ */
+function ownerOnly(path: string, tightened: (file: string, previous_mode: number) => void): void {
+  if (process.platform === 'win32') return
+  closeSync(openSync(path, 'a', 0o600))
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    let mode: number
+    try {
+      mode = statSync(file).mode & 0o777
+    } catch {
+      continue // no WAL or shared-memory file (yet)
+    }
+    if ((mode & 0o077) === 0) continue
+    chmodSync(file, mode & 0o700)
+    tightened(file, mode)
+  }
 }
 
 async function openPostgres(url: string, options: OpenStoreOptions): Promise<Store> {

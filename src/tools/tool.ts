@@ -68,7 +68,13 @@ export function ownEntry<T>(table: Readonly<Record<string, T>>, key: string): T 
 /**
  * A refusal decided by Countersign itself (not by Odoo), e.g. a transition the record does not
  * offer now. Reaches the AI as a tool error with this message; nothing was sent to Odoo.
+ * `outcome` is the audit log's word for the call: `error` unless the refusal has its own.
  */
 export class ToolError extends Error {
   override name = 'ToolError'
+  readonly outcome: string
+  constructor(message: string, options: { outcome?: string } = {}) {
+    super(message)
+    this.outcome = options.outcome ?? 'error'
+  }
 }

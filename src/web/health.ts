@@ -1,7 +1,9 @@
 /**
  * /healthz (the process answers), /readyz (the database and Odoo answer) and /metrics (Prometheus
- * text). Outside every authenticated context: they reveal no request or connection data, and of a
- * failing approver notification only the fact and its time (Odoo's words stay on the request).
+ * text). Outside every authenticated context: they reveal no request or connection data; of a
+ * failing check only that it fails (why, with the Odoo URL or the database error, goes to the log),
+ * and of a failing approver notification only the fact and its time (Odoo's words stay on the
+ * request).
  */
 
 import type { FastifyInstance } from 'fastify'
@@ -34,19 +36,26 @@ function sharedFor<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
 export async function healthRoutes(app: FastifyInstance, options: { runtime: Runtime }): Promise<void> {
   const { runtime } = options
   app.get('/healthz', async () => ({ status: 'ok' }))
-  app.get('/readyz', async (_request, reply) => {
-    const checks: Record<string, string> = {}
+  // Why each check last failed, so a probe every few seconds logs an outage once, not every time.
+  const lastFailure = new Map<string, string>()
+  const check = async (name: 'database' | 'odoo', run: () => Promise<unknown>) => {
     try {
-      await sql`select 1`.execute(runtime.store.db)
-      checks.database = 'ok'
+      await run()
+      if (lastFailure.delete(name)) runtime.logger.info({ check: name }, `readiness: ${name} answers again`)
+      return 'ok'
     } catch (error) {
-      checks.database = error instanceof Error ? error.message : 'unavailable'
+      const reason = error instanceof Error ? error.message : String(error)
+      if (lastFailure.get(name) !== reason) {
+        lastFailure.set(name, reason)
+        runtime.logger.warn({ check: name, reason }, `readiness: ${name} is unavailable`)
+      }
+      return 'unavailable'
     }
-    try {
-      await runtime.odoo.ping()
-      checks.odoo = 'ok'
-    } catch (error) {
-      checks.odoo = error instanceof Error ? error.message : 'unavailable'
+  }
+  app.get('/readyz', async (_request, reply) => {
+    const checks = {
+      database: await check('database', () => sql`select 1`.execute(runtime.store.db)),
+      odoo: await check('odoo', () => runtime.odoo.ping()),
     }
     const ready = Object.values(checks).every((v) => v === 'ok')
     // A warning, not a check: approvers not told in Odoo is worth an alert, but requests are still

@@ -55,7 +55,12 @@ for (const { engine, replicas } of SETUPS) {
       const winners: Array<'approve' | 'reject'> = []
 
       beforeAll(async () => {
-        d = await startDeployment(cleanups, { engine, replicas })
+        // All rounds are filed first, through one connection: more than its default filing limits.
+        const limits = {
+          COUNTERSIGN_MAX_PENDING_REQUESTS: '1000',
+          COUNTERSIGN_MAX_REQUESTS_PER_MINUTE: '1000',
+        }
+        d = await startDeployment(cleanups, { engine, replicas, env: limits })
         await addSandboxUser(d, 'admin2', 'Second Admin', SECOND_ADMIN_GROUPS)
         ai = (await gatedAi(d, 'demo', 'update_record')).ai
       })

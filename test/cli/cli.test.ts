@@ -31,6 +31,17 @@ describe('configuration errors', () => {
     ['ODOO_PROTOCOL', 'xmlrpc', /ODOO_PROTOCOL="xmlrpc" is invalid: use jsonrpc/],
     ['COUNTERSIGN_DATABASE', 'mysql://x', /COUNTERSIGN_DATABASE="mysql:\/\/x" is invalid/],
     ['COUNTERSIGN_EXPIRY_INTERVAL_MINUTES', '-5', /COUNTERSIGN_EXPIRY_INTERVAL_MINUTES="-5" is invalid/],
+    [
+      'COUNTERSIGN_MAX_PENDING_REQUESTS',
+      '0',
+      /COUNTERSIGN_MAX_PENDING_REQUESTS="0" is invalid: give how many/,
+    ],
+    ['COUNTERSIGN_MAX_REQUESTS_PER_MINUTE', 'lots', /COUNTERSIGN_MAX_REQUESTS_PER_MINUTE="lots" is invalid/],
+    [
+      'COUNTERSIGN_MAX_REQUEST_ARGUMENTS_KB',
+      '5000',
+      /COUNTERSIGN_MAX_REQUEST_ARGUMENTS_KB="5000" is invalid: .*1-4096/,
+    ],
   ])('serve with an invalid %s names it and the fix', async (name, value, message) => {
     const env = {
       ...base,

@@ -260,7 +260,11 @@ describe('property: arbitrary arguments at every tool never crash anything', () 
   let ordersBefore: Array<{ id: number; state: string }>
 
   beforeAll(async () => {
-    d = await startDeployment(cleanups)
+    // Hundreds of gated calls in a few seconds on one connection: past its default filing limits,
+    // which would answer most of them with a refusal before the gate (test/approvals/filing-limits.test.ts).
+    d = await startDeployment(cleanups, {
+      env: { COUNTERSIGN_MAX_PENDING_REQUESTS: '100000', COUNTERSIGN_MAX_REQUESTS_PER_MINUTE: '100000' },
+    })
     url = (d.servers[0] as { url: string }).url
     ;({ token } = await d.connection('demo', [
       '--write',

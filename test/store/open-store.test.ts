@@ -1,10 +1,12 @@
 /**
- * Opening the database on both engines: SQLite's settings and folder creation, one-line errors that
- * name the database without its password, driver errors wrapped as StoreError.
+ * Opening the database on both engines: SQLite's settings, folder creation and file permissions
+ * (owner only), one-line errors that name the database without its password, driver errors wrapped
+ * as StoreError.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import SqliteDatabase from 'better-sqlite3'
 import { sql } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openStore } from '../../src/store/open-store.js'
@@ -39,6 +41,61 @@ describe('sqlite: opening', () => {
     await store.close()
     await store.close() // twice is fine
   })
+
+  const modeOf = (file: string) => statSync(file).mode & 0o777
+  const sqliteFiles = (path: string) => [path, `${path}-wal`, `${path}-shm`]
+
+  it.skipIf(process.platform === 'win32')(
+    'creates the database, its WAL and shared-memory files readable by the owner only',
+    async () => {
+      // The usual umask, with which SQLite on its own creates all three 0644.
+      const umask = process.umask(0o022)
+      try {
+        const path = join(folder, 'private', 'countersign.db')
+        const tightened: unknown[] = []
+        const store = await openStore(
+          { database: `sqlite:${path}`, kind: 'sqlite', sqlite_path: path },
+          { on_permissions_tightened: (...args) => tightened.push(args) },
+        )
+        await sql`create table t (x integer)`.execute(store.db)
+        await sql`insert into t values (1)`.execute(store.db)
+        expect(sqliteFiles(path).map(modeOf)).toEqual([0o600, 0o600, 0o600])
+        expect(tightened).toEqual([])
+        await store.close()
+      } finally {
+        process.umask(umask)
+      }
+    },
+  )
+
+  it.skipIf(process.platform === 'win32')(
+    'makes an existing database that others could read 0600, WAL and shared-memory files too, and says so',
+    async () => {
+      // As an earlier version left it: created by SQLite alone, all 0644, the WAL kept by an open handle.
+      const path = join(folder, 'older.db')
+      const older = new SqliteDatabase(path)
+      older.pragma('journal_mode = WAL')
+      older.exec('create table t (x integer); insert into t values (1)')
+      for (const file of sqliteFiles(path)) chmodSync(file, 0o644)
+      const tightened: Array<[string, number]> = []
+      const store = await openStore(
+        { database: `sqlite:${path}`, kind: 'sqlite', sqlite_path: path },
+        { on_permissions_tightened: (file, mode) => tightened.push([file, mode]) },
+      )
+      expect(sqliteFiles(path).map(modeOf)).toEqual([0o600, 0o600, 0o600])
+      expect(tightened).toEqual(sqliteFiles(path).map((file) => [file, 0o644]))
+      expect((await sql<{ x: number }>`select x from t`.execute(store.db)).rows).toEqual([{ x: 1 }])
+      await store.close()
+      older.close()
+      // Once private, opening it again changes and reports nothing.
+      const again = await openStore(
+        { database: `sqlite:${path}`, kind: 'sqlite', sqlite_path: path },
+        { on_permissions_tightened: (file, mode) => tightened.push([file, mode]) },
+      )
+      await again.close()
+      expect(tightened).toHaveLength(3)
+    },
+  )
 
   it('a file that cannot be opened gives one line naming it', async () => {
     const blocker = join(folder, 'not-a-folder')

@@ -11,6 +11,7 @@ import * as m0002 from './0002-unclaimed-index.js'
 import * as m0003 from './0003-pending-twin-index.js'
 import * as m0004 from './0004-notification-error.js'
 import * as m0005 from './0005-login-throttle.js'
+import * as m0006 from './0006-filing-limit-indexes.js'
 
 export interface EngineMigration {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>
@@ -23,4 +24,5 @@ export const MIGRATIONS: Readonly<Record<string, EngineMigration>> = Object.free
   '0003-pending-twin-index': m0003,
   '0004-notification-error': m0004,
   '0005-login-throttle': m0005,
+  '0006-filing-limit-indexes': m0006,
 })
