@@ -41,6 +41,11 @@ export const resUsers: ModelDef = {
     password: char('Password', { compute: () => '' }),
     share: boolean('Share User', { compute: (row, env) => !hasGroup(env, 'base.group_user', row.id) }),
     groups_id: many2many('res.groups', 'Groups'),
+    // Odoo 19's name for every group of the user, implied ones included: what 17's groups_id holds.
+    // The sandbox answers Odoo 19's JSON-2 with these same models, so a 19 client may ask for it.
+    all_group_ids: many2many('res.groups', 'Groups and implied groups', {
+      compute: (row) => (row.groups_id as number[] | undefined) ?? [],
+    }),
     company_id: many2one('res.company', 'Company', { required: true, default: () => 1 }),
     company_ids: many2many('res.company', 'Companies'),
     lang: char('Language', { default: () => 'en_US' }),
