@@ -13,6 +13,7 @@ import type { Principal } from '../mcp/principal.js'
 import { type ApprovalRequest, findPendingTwin, insertApprovalRequest } from '../store/approval-requests.js'
 import { setNotification } from '../store/approval-transitions.js'
 import { appendAudit } from '../store/audit-log.js'
+import { approverOf } from '../store/connections.js'
 import { clip } from '../tools/facts.js'
 import type { Tool, ToolContext, ToolOutput } from '../tools/tool.js'
 import type { ApprovalsDeps } from './deps.js'
@@ -43,12 +44,14 @@ export async function fileRequest(
   const facts = tool.describe ? await tool.describe(ctx, args) : null
   const summary = facts ? summarize(facts) : `Run ${tool.name} with ${clip(JSON.stringify(args), 300)}.`
   const now = deps.clock()
-  const approver = principal.policy.approver
   // The request and its audit entry land together or not at all. Checked again inside: on SQLite
   // this transaction is the only writer, so two identical calls racing here still file one request.
   const filed = await deps.db.transaction().execute(async (trx) => {
     const twin = await findPendingTwin(trx, twinOf(now))
     if (twin) return { request: twin, new: false }
+    // The approver as the connection has it now, not as it was when this call came in: it may have
+    // been reassigned meanwhile, and pending requests follow the connection's approver.
+    const approver = await approverOf(trx, principal.connection_id)
     const request = await insertApprovalRequest(trx, {
       connection_id: principal.connection_id,
       tool: tool.name,
@@ -139,7 +142,7 @@ async function alreadyPending(
  * What came of it — the activity ids, or why there are none — is stored on the request, where the
  * console, the JSON API and the CLI show it.
  */
-async function notifyFiled(deps: ApprovalsDeps, request: ApprovalRequest): Promise<void> {
+export async function notifyFiled(deps: ApprovalsDeps, request: ApprovalRequest): Promise<void> {
   const { request_id } = request
   const approverMayDecide = request.approver_uid !== null && request.approver_uid !== request.requester_uid
   const recipients = async () =>

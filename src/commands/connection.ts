@@ -5,7 +5,7 @@
  * whoever made the connection, so everything printed goes through domain/terminal-text.ts.
  */
 
-import { type Env, readLogLevel, readOdooConfig, readStoreConfig } from '../config.js'
+import { type Env, readLogLevel, readOdooConfig, readServerConfig, readStoreConfig } from '../config.js'
 import {
   type Changer,
   ConnectionError,
@@ -18,7 +18,7 @@ import {
 import { printable, printableJson } from '../domain/terminal-text.js'
 import { createLogger } from '../logger.js'
 import { createOdooClient, type OdooClient } from '../odoo/index.js'
-import { openStoreAndSecrets } from '../runtime.js'
+import { createRuntime, openStoreAndSecrets } from '../runtime.js'
 import { type Connection, getConnection, listConnections } from '../store/connections.js'
 
 const OPERATOR: Changer = { kind: 'operator' }
@@ -58,6 +58,27 @@ async function withDeps<T>(env: Env, needsOdoo: boolean, task: (deps: ManageDeps
   } finally {
     await odoo.close()
     await store.close()
+  }
+}
+
+/**
+ * The whole runtime, as `serve` builds it: for a change of approver, whose pending requests move to
+ * the new approver and whose Odoo activities follow (the service user of this environment, as for
+ * `serve`; without one, each moved request says that no activity was created).
+ */
+async function withRuntime<T>(env: Env, task: (deps: ManageDeps) => Promise<T>): Promise<T> {
+  const config = { odoo: readOdooConfig(env), store: readStoreConfig(env), server: readServerConfig(env) }
+  const runtime = await createRuntime(config, createLogger({ level: readLogLevel(env) }))
+  try {
+    return await task({
+      db: runtime.store.db,
+      odoo: runtime.odoo,
+      secrets: runtime.secrets,
+      clock: runtime.clock,
+      requestsReassigned: runtime.approvals.reassigned,
+    })
+  } finally {
+    await runtime.close()
   }
 }
 
@@ -185,8 +206,10 @@ export async function connectionUpdate(env: Env, id: string, options: PolicyOpti
   }
   if (Object.keys(patch).length === 0)
     throw new ConnectionError('nothing to change: give at least one option (see --help)')
-  const needsOdoo = typeof options.approver === 'string'
-  const updated = await withDeps(env, needsOdoo, (deps) => updateConnection(deps, idOf(id), patch, OPERATOR))
+  const change = (deps: ManageDeps) => updateConnection(deps, idOf(id), patch, OPERATOR)
+  const updated = await (options.approver !== undefined
+    ? withRuntime(env, change)
+    : withDeps(env, false, change))
   console.log(options.json ? printableJson(connectionJson(updated), 2) : describe(updated))
 }
 

@@ -1,9 +1,11 @@
 /**
  * The JSON API under /api (PRODUCT.md "Interfaces"), used by the `approvals` CLI and scripts:
  * list, show, approve, reject. Authenticated as an Odoo user with HTTP Basic (login + password or
- * API key, checked against Odoo) — or by the console's session plus its CSRF token, which the
- * console plugin resolves before these handlers run. Every refusal comes from web/errors.ts.
+ * API key, checked against Odoo; for a decision afresh, never from the minute-long cache) — or by
+ * the console's session plus its CSRF token, which app.ts resolves (and has Odoo confirm,
+ * console/session-check.ts) before these handlers run. Every refusal comes from web/errors.ts.
  */
+import fastifyCookie from '@fastify/cookie'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Actor } from '../approvals/deps.js'
@@ -68,11 +70,15 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
   const approvals = runtime.approvals
 
   app.decorateRequest('actor', null)
+  // The session path renews or clears the console's cookie when Odoo confirms or refuses the user.
+  await app.register(fastifyCookie)
 
   app.addHook('preHandler', async (request, reply) => {
     const credentials = basicCredentials(request.headers.authorization)
     if (credentials) {
-      request.actor = await login.check(credentials.login, credentials.secret)
+      // A decision asks Odoo afresh: the person may have been archived or lost a right a moment ago.
+      const deciding = request.method !== 'GET' && request.method !== 'HEAD'
+      request.actor = await login.check(credentials.login, credentials.secret, { fresh: deciding })
     } else if (options.sessionActor) {
       request.actor = await options.sessionActor(request, reply)
     }
