@@ -7,7 +7,7 @@
  * activities following. Pages are confirmed again every 2 s here (COUNTERSIGN_SESSION_CHECK_MINUTES).
  */
 import type { Client } from '@modelcontextprotocol/client'
-import { expect, it } from 'vitest'
+import { afterEach, expect, it } from 'vitest'
 import { ConsoleAgent } from '../console/helpers.js'
 import { runCli } from '../helpers/countersign.js'
 import { callTool, eventually } from '../helpers/deployment.js'
@@ -19,6 +19,13 @@ const CHECK_MINUTES = 2 / 60
 const SLOW = 90_000
 /** Odoo keeps write_date to the second: a change in the second of the login is not told apart. */
 const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1100))
+
+/**
+ * Requests a test left pending (an archived approver cannot decide them). Real Odoo is shared and
+ * request ids restart with every deployment, so their open To-Dos ("Approve AI request #1: …")
+ * would be taken for another test's: admin rejects them after each test, which closes the To-Dos.
+ */
+const filed: Array<{ d: ConformanceDeployment; request_id: number }> = []
 
 /** Marc Demo's AI on a connection whose update_record waits for `approver`, and a request filed. */
 async function waitingFor(
@@ -40,13 +47,20 @@ async function waitingFor(
     values: { phone: '+1 555 0199' },
   })
   expect(pending.status).toBe('pending_approval')
+  filed.push({ d, request_id: pending.request_id as number })
   return { ai, connection_id: made.connection_id, request_id: pending.request_id as number }
 }
 
-/** Who holds an open "To-Do" activity for the request in Odoo. */
+/** Who holds an open "To-Do" activity for this deployment's request (its link names this server). */
 async function activityHolders(d: ConformanceDeployment, request_id: number): Promise<number[]> {
   const rows = await d.odooAdmin.call<Array<{ user_id: [number, string] }>>('mail.activity', 'search_read', {
-    kwargs: { domain: [['summary', 'ilike', `request #${request_id}:`]], fields: ['user_id'] },
+    kwargs: {
+      domain: [
+        ['summary', 'ilike', `request #${request_id}:`],
+        ['note', 'ilike', `href="${d.server.url}/approvals/${request_id}"`],
+      ],
+      fields: ['user_id'],
+    },
   })
   return rows.map((r) => r.user_id[0])
 }
@@ -58,6 +72,19 @@ function writeUser(d: ConformanceDeployment, uid: number, values: Record<string,
 describeEachOdoo(
   'rights changed in Odoo',
   (deployment) => {
+    afterEach(async () => {
+      for (const { d, request_id } of filed.splice(0)) {
+        await d.api('admin', d.secret('admin'), 'POST', `/approvals/${request_id}/reject`, {
+          note: 'cleaning up after the test',
+        })
+        await eventually(
+          async () => ((await activityHolders(d, request_id)).length === 0 ? true : undefined),
+          15_000,
+          `the activities of request ${request_id} to be closed`,
+        )
+      }
+    })
+
     const statusOf = async (d: ConformanceDeployment, request_id: number) =>
       (await d.api('admin', d.secret('admin'), 'GET', `/approvals/${request_id}`)).body.status
 
@@ -165,9 +192,13 @@ describeEachOdoo(
         const { ai, connection_id, request_id } = await waitingFor(d, former.login)
         expect(await activityHolders(d, request_id)).toEqual([former.uid])
 
+        // The environment of `serve`, whose public URL the new To-Do links to.
         const update = await runCli(
           ['connection', 'update', String(connection_id), '--approver', next.login],
-          d.env,
+          {
+            ...d.env,
+            COUNTERSIGN_PUBLIC_URL: d.server.url,
+          },
         )
         expect(update.code).toBe(0)
 
