@@ -6,11 +6,14 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import { nestedDeeperThan } from './domain/json-depth.js'
+import { SESSION_ENDED } from './domain/odoo-account.js'
 import { mcpRoutes } from './mcp/http.js'
 import type { Runtime } from './runtime.js'
 import { apiRoutes } from './web/api.js'
 import { consoleRoutes } from './web/console/plugin.js'
+import { createSessionCheck } from './web/console/session-check.js'
 import { createSessions } from './web/console/sessions.js'
+import { unauthenticated } from './web/errors.js'
 import { healthRoutes } from './web/health.js'
 import { createLoginLimiter } from './web/login-limit.js'
 import { createOdooLogin } from './web/odoo-login.js'
@@ -80,12 +83,30 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
     secure: public_url.startsWith('https:'),
     clock: runtime.clock,
   })
+  const check = createSessionCheck({
+    sessions,
+    admins: runtime.approvals.deps.admins,
+    clock: runtime.clock,
+    interval_ms: runtime.session_check_ms,
+    audit: runtime.audit,
+    logger: runtime.logger,
+  })
   await app.register(apiRoutes, {
     prefix: '/api',
     runtime,
     login,
-    sessionActor: (request) => sessions.apiActor(request),
+    async sessionActor(request, reply) {
+      const session = sessions.apiSession(request)
+      if (!session) return null
+      const confirmed = await check.confirm(
+        reply,
+        session,
+        request.method !== 'GET' && request.method !== 'HEAD',
+      )
+      if (!confirmed.ok) throw unauthenticated(SESSION_ENDED[confirmed.ended])
+      return confirmed.session.actor
+    },
   })
-  await app.register(consoleRoutes, { runtime, login, sessions, public_url })
+  await app.register(consoleRoutes, { runtime, login, sessions, check, public_url })
   return app as unknown as FastifyInstance
 }

@@ -6,6 +6,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander'
 import { ConfigError } from './config.js'
+import { printable } from './domain/terminal-text.js'
 import { OdooError } from './odoo/errors.js'
 import { VERSION } from './version.js'
 
@@ -15,16 +16,20 @@ function port(value: string): number {
   return n
 }
 
-/** Runs a command; turns any failure into one clear line and exit code 1. */
+/**
+ * Runs a command; turns any failure into one clear line and exit code 1. The message may quote Odoo
+ * or the server (a record's name in Odoo's refusal), so it is printed through terminal-text.ts.
+ */
 async function run(task: () => Promise<unknown>): Promise<void> {
   try {
     await task()
   } catch (error) {
     process.exitCode = 1
-    if (error instanceof ConfigError) console.error(`countersign: ${error.message}`)
-    else if (error instanceof OdooError) console.error(`countersign: Odoo: ${error.message}`)
-    else if (error instanceof Error) console.error(`countersign: ${error.message}`)
-    else console.error(`countersign: ${String(error)}`)
+    const say = (message: string) => console.error(printable(`countersign: ${message}`))
+    if (error instanceof ConfigError) say(error.message)
+    else if (error instanceof OdooError) say(`Odoo: ${error.message}`)
+    else if (error instanceof Error) say(error.message)
+    else say(String(error))
   }
 }
 

@@ -59,6 +59,8 @@ export interface ServerConfig {
   admins: string[]
   admin_group: string
   expiry_interval_minutes: number
+  /** How often a console session's Odoo user is confirmed again (docs/security.md). */
+  session_check_minutes: number
   audit_payloads: boolean
   /**
    * Addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For is believed (Fastify's
@@ -207,6 +209,13 @@ export function readServerConfig(env: Env): ServerConfig {
       z.coerce.number().positive().max(10_080),
       'give the expiry job interval in minutes (a positive number, at most 10080)',
       '30',
+    ),
+    session_check_minutes: read(
+      env,
+      'COUNTERSIGN_SESSION_CHECK_MINUTES',
+      z.coerce.number().positive().max(480),
+      "give how often, in minutes, a console session's Odoo user is confirmed again (a positive number, at most 480)",
+      '5',
     ),
     audit_payloads: read(
       env,

@@ -28,6 +28,8 @@ export interface Runtime {
   secrets: SecretBox
   /** Signs console session cookies; derived from COUNTERSIGN_SECRET, so every replica agrees. */
   session_key: Buffer
+  /** How often Odoo confirms a console session's user again (COUNTERSIGN_SESSION_CHECK_MINUTES). */
+  session_check_ms: number
   odoo: OdooClient
   odoo_major: number
   logger: Logger
@@ -60,7 +62,10 @@ export function staleRunningMs(odoo_timeout_ms: number): number {
 export interface RuntimeConfig {
   store: StoreConfig
   odoo: OdooConfig
-  server: Pick<ServerConfig, 'public_url' | 'admins' | 'admin_group' | 'audit_payloads' | 'filing_limits'>
+  server: Pick<
+    ServerConfig,
+    'public_url' | 'admins' | 'admin_group' | 'audit_payloads' | 'filing_limits' | 'session_check_minutes'
+  >
 }
 
 export async function openStoreAndSecrets(
@@ -186,6 +191,7 @@ export async function createRuntime(
       store,
       secrets,
       session_key,
+      session_check_ms: config.server.session_check_minutes * 60_000,
       odoo,
       odoo_major: version.major,
       logger,

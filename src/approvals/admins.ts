@@ -1,19 +1,32 @@
 /**
  * Who the MCP administrators are: Odoo logins listed in COUNTERSIGN_ADMINS, and members of the Odoo
  * group COUNTERSIGN_ADMIN_GROUP (default base.group_system). Membership is asked of Odoo as the
- * person themselves (`res.users.has_group`) and remembered for a minute, so a decision does not cost
- * an extra round trip each time. Listing every administrator (for notifications) needs the service
- * user. Does not decide what administrators may do: domain/who-may-decide.ts does.
+ * person themselves (`res.users.has_group`) and remembered for a minute, so reading pages does not
+ * cost an extra round trip each time; a decision asks afresh. Listing every administrator (for
+ * notifications) and looking a person's account up between logins (console sessions) need the
+ * service user. Does not decide what administrators may do: domain/who-may-decide.ts does.
  */
 import type { OdooPerson } from '../domain/approval-request.js'
+import type { OdooAccount } from '../domain/odoo-account.js'
 import { isOdooError } from '../odoo/errors.js'
 import type { OdooSession } from '../odoo/types.js'
 
 export interface AdminDirectory {
-  isAdmin(session: OdooSession): Promise<boolean>
+  /** `fresh`: ask Odoo now, not the minute-old answer (before a decision). */
+  isAdmin(session: OdooSession, options?: { fresh?: boolean }): Promise<boolean>
   /** Every administrator as an Odoo user; empty without a service session. */
   listAdmins(): Promise<OdooPerson[]>
+  /** Whether `account` can answer: only with a service user. */
+  readonly can_look_up: boolean
+  /**
+   * A user's account as the service user reads it now, archived users included; null when Odoo has
+   * no such user. Throws without a service user, and when Odoo does not answer or refuses.
+   */
+  account(uid: number): Promise<OdooAccount | null>
 }
+
+/** An account look-up waits this long at most: console pages wait for it. */
+const ACCOUNT_TIMEOUT_MS = 10_000
 
 export interface AdminDirectoryOptions {
   logins: string[]
@@ -45,14 +58,62 @@ export function createAdminDirectory(options: AdminDirectoryOptions): AdminDirec
     }
   }
 
+  // The admin group's id, once Odoo named it: the xml-id of an installed group does not move.
+  let groupId: number | null = null
+  async function adminGroupId(service: OdooSession): Promise<number | null> {
+    if (!options.group || groupId !== null) return groupId
+    const [module, name] = splitXmlId(options.group)
+    try {
+      // Any internal user may call check_object_reference, unlike reading ir.model.data.
+      const [, id] = await service.call<[string, number | false]>('ir.model.data', 'check_object_reference', {
+        kwargs: { module, xml_id: name },
+        timeout_ms: ACCOUNT_TIMEOUT_MS,
+      })
+      if (typeof id === 'number') groupId = id
+      return groupId
+    } catch (error) {
+      // No such group (ValueError), as `has_group` answers false for it at login.
+      if (isOdooError(error) && error.kind !== 'network' && error.kind !== 'timeout') return null
+      throw error
+    }
+  }
+
   return {
-    async isAdmin(session) {
+    async isAdmin(session, { fresh = false } = {}) {
       if (options.logins.includes(session.login)) return true
       const hit = cache.get(session.uid)
-      if (hit && now() - hit.at < ttl) return hit.admin
+      if (!fresh && hit && now() - hit.at < ttl) return hit.admin
       const admin = await inGroup(session)
       cache.set(session.uid, { admin, at: now() })
       return admin
+    },
+    can_look_up: options.service !== null,
+    async account(uid) {
+      const service = options.service
+      if (!service) throw new Error('looking an Odoo user up needs the service user')
+      // 19 renamed groups_id (which in 17 already holds implied groups) to group_ids/all_group_ids.
+      const groupsField = options.odoo_major >= 19 ? 'all_group_ids' : 'groups_id'
+      const [[user], group] = await Promise.all([
+        service.call<Array<{ login: string; active: boolean; write_date: string } & Record<string, unknown>>>(
+          'res.users',
+          'search_read',
+          {
+            kwargs: { domain: [['id', '=', uid]], fields: ['login', 'active', 'write_date', groupsField] },
+            context: { active_test: false },
+            timeout_ms: ACCOUNT_TIMEOUT_MS,
+          },
+        ),
+        adminGroupId(service),
+      ])
+      if (!user) return null
+      const groups = Array.isArray(user[groupsField]) ? (user[groupsField] as number[]) : []
+      return {
+        uid,
+        login: user.login,
+        active: user.active,
+        write_date: user.write_date,
+        is_admin: options.logins.includes(user.login) || (group !== null && groups.includes(group)),
+      }
     },
     async listAdmins() {
       const service = options.service

@@ -23,6 +23,17 @@ export async function decideOnRequest(
   verdict: Verdict,
   note: string | null,
 ): Promise<DecisionResult> {
+  return attempt(deps, actor, request_id, verdict, note, true)
+}
+
+async function attempt(
+  deps: ApprovalsDeps,
+  actor: Actor,
+  request_id: number,
+  verdict: Verdict,
+  note: string | null,
+  mayRetry: boolean,
+): Promise<DecisionResult> {
   const now = deps.clock()
   const request = await getApprovalRequest(deps.db, request_id)
   const refuse = async (refusal: DecideRefusal | 'not_found'): Promise<DecisionResult> => {
@@ -65,6 +76,7 @@ export async function decideOnRequest(
         approver_note: note,
       },
       now,
+      request.approver_uid,
     )
     if (changed) {
       await appendAudit(trx, {
@@ -82,8 +94,14 @@ export async function decideOnRequest(
     }
     return changed
   })
-  // Someone else decided first, or the request expired between our read and our update.
-  if (!won) return refuse('not_pending')
+  if (!won) {
+    // Someone else decided first, or the request expired between our read and our update — or its
+    // connection's approver changed meanwhile: then the rule is applied again to the new approver.
+    const current = await getApprovalRequest(deps.db, request_id)
+    if (mayRetry && current?.status === 'pending' && current.approver_uid !== request.approver_uid)
+      return attempt(deps, actor, request_id, verdict, note, false)
+    return refuse('not_pending')
+  }
 
   const decided = (await getApprovalRequest(deps.db, request_id)) as ApprovalRequest
   void closeActivities(

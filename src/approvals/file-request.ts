@@ -27,7 +27,7 @@ import {
 } from '../store/approval-requests.js'
 import { setNotification } from '../store/approval-transitions.js'
 import { appendAudit } from '../store/audit-log.js'
-import { lockConnectionForFiling } from '../store/connections.js'
+import { approverOf, lockConnectionForFiling } from '../store/connections.js'
 import type { Database } from '../store/tables.js'
 import { clip } from '../tools/facts.js'
 import { type Tool, type ToolContext, ToolError, type ToolOutput } from '../tools/tool.js'
@@ -75,7 +75,6 @@ export async function fileRequest(
   const facts = tool.describe ? await tool.describe(ctx, args) : null
   const summary = facts ? summarize(facts) : `Run ${tool.name} with ${clip(JSON.stringify(args), 300)}.`
   const now = deps.clock()
-  const approver = principal.policy.approver
   // The request and its audit entry land together or not at all. The identical request and the
   // limits are checked again inside, after taking the connection's filing lock: filings of one
   // connection racing here, on any replica and either engine, are checked and inserted one at a time,
@@ -86,6 +85,9 @@ export async function fileRequest(
     if (twin) return { outcome: 'twin', request: twin }
     const limit = await limitReached(trx, deps, principal.connection_id, now)
     if (limit) return { outcome: 'refused', refusal: limit }
+    // The approver as the connection has it now, not as it was when this call came in: it may have
+    // been reassigned meanwhile, and pending requests follow the connection's approver.
+    const approver = await approverOf(trx, principal.connection_id)
     const request = await insertApprovalRequest(trx, {
       connection_id: principal.connection_id,
       tool: tool.name,
@@ -208,7 +210,7 @@ async function alreadyPending(
  * What came of it — the activity ids, or why there are none — is stored on the request, where the
  * console, the JSON API and the CLI show it.
  */
-async function notifyFiled(deps: ApprovalsDeps, request: ApprovalRequest): Promise<void> {
+export async function notifyFiled(deps: ApprovalsDeps, request: ApprovalRequest): Promise<void> {
   const { request_id } = request
   const approverMayDecide = request.approver_uid !== null && request.approver_uid !== request.requester_uid
   const recipients = async () =>

@@ -1,8 +1,10 @@
 /**
  * The approval workflow as one object for app.ts to hand out: the MCP gate (filing + the two
- * approval tools), decisions, views, the expiry sweep and crash recovery. Composition only; each
+ * approval tools), decisions, views, the expiry sweep, crash recovery and telling Odoo of requests
+ * that changed approver. Composition only; each
  * step lives in its own module.
  */
+import type { ApprovalRequest } from '../domain/approval-request.js'
 import type { Verdict } from '../domain/decide.js'
 import type { ApprovalGate } from '../mcp/server.js'
 import type { ApprovalRequestFilter } from '../store/approval-requests.js'
@@ -11,6 +13,7 @@ import type { Actor, ApprovalsDeps } from './deps.js'
 import { recoverStale } from './execute.js'
 import { expirePending } from './expire.js'
 import { fileRequest } from './file-request.js'
+import { notifyReassigned } from './reassign.js'
 import { checkApprovalStatusTool, listMyApprovalRequestsTool } from './tools.js'
 import { getVisibleRequest, listVisibleRequests } from './view.js'
 
@@ -28,6 +31,8 @@ export function createApprovals(deps: ApprovalsDeps) {
     list: (actor: Actor, filter: Omit<ApprovalRequestFilter, 'visible_to_uid'>) =>
       listVisibleRequests(deps, actor, filter),
     expire: () => expirePending(deps),
+    /** Pending requests moved to a connection's new approver: Odoo's activities follow. */
+    reassigned: (moved: ApprovalRequest[], by: string) => notifyReassigned(deps, moved, by),
     recover: () => recoverStale(deps),
   }
 }

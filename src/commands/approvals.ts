@@ -2,8 +2,10 @@
  * `countersign approvals list | show | approve | reject`: a thin client of a running server's JSON
  * API (COUNTERSIGN_URL), as the Odoo user COUNTERSIGN_LOGIN with COUNTERSIGN_PASSWORD (password or
  * API key). The server decides everything; a refusal prints its message and exits non-zero.
+ * Everything printed comes from Odoo or the store, so it goes through domain/terminal-text.ts.
  */
 import { type Env, readClientConfig } from '../config.js'
+import { printable, printableJson } from '../domain/terminal-text.js'
 
 class ApiRefusal extends Error {
   override name = 'ApiRefusal'
@@ -80,13 +82,11 @@ function show(r: Described): string {
   ]
   if (r.decided_by) lines.push(`  decided by:       ${r.decided_by.login} at ${r.decided_at}`)
   if (r.approver_note) lines.push(`  approver note:    ${r.approver_note}`)
-  lines.push(
-    `  arguments sha256: ${r.arguments_sha256}`,
-    `  arguments:        ${JSON.stringify(r.arguments)}`,
-  )
-  if (r.result !== null) lines.push(`  result:           ${JSON.stringify(r.result)}`)
+  lines.push(`  arguments sha256: ${r.arguments_sha256}`, `  arguments:        ${printableJson(r.arguments)}`)
+  if (r.result !== null) lines.push(`  result:           ${printableJson(r.result)}`)
   if (r.error) lines.push(`  error:            ${r.error}`)
-  return lines.join('\n')
+  // Each line on its own: a newline inside a name or a note must not start a line of its own.
+  return lines.map(printable).join('\n')
 }
 
 export async function approvalsList(
@@ -107,11 +107,13 @@ export async function approvalsList(
     total: number
     total_exact?: boolean
   }
-  if (options.json) return void console.log(JSON.stringify(page, null, 2))
+  if (options.json) return void console.log(printableJson(page, 2))
   if (page.items.length === 0) return void console.log('no approval requests')
   for (const r of page.items) {
     console.log(
-      `${String(r.request_id).padStart(6)}  ${r.status.padEnd(8)}  ${r.execution_status.padEnd(7)}  ${r.requester.padEnd(12)}  ${r.summary}`,
+      printable(
+        `${String(r.request_id).padStart(6)}  ${r.status.padEnd(8)}  ${r.execution_status.padEnd(7)}  ${r.requester.padEnd(12)}  ${r.summary}`,
+      ),
     )
   }
   console.log(`(${page.items.length} of ${page.total_exact === false ? 'more than ' : ''}${page.total})`)
@@ -119,7 +121,7 @@ export async function approvalsList(
 
 export async function approvalsShow(env: Env, id: string, options: { json?: boolean }): Promise<void> {
   const request = (await callApi(env, 'GET', `/approvals/${encodeURIComponent(id)}`)) as Described
-  console.log(options.json ? JSON.stringify(request, null, 2) : show(request))
+  console.log(options.json ? printableJson(request, 2) : show(request))
 }
 
 export async function approvalsDecide(
@@ -131,7 +133,7 @@ export async function approvalsDecide(
   const request = (await callApi(env, 'POST', `/approvals/${encodeURIComponent(id)}/${verdict}`, {
     ...(options.note !== undefined && { note: options.note }),
   })) as Described
-  if (options.json) return void console.log(JSON.stringify(request, null, 2))
+  if (options.json) return void console.log(printableJson(request, 2))
   console.log(show(request))
   if (request.execution_status === 'error') process.exitCode = 2
 }

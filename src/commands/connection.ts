@@ -1,10 +1,11 @@
 /**
  * `countersign connection create | list | show | update | revoke | rotate`: the operator's way to
  * manage connections, straight on the store (no running server needed). The MCP token is printed
- * once, at create and rotate; it is never stored or shown again.
+ * once, at create and rotate; it is never stored or shown again. Names come from Odoo and from
+ * whoever made the connection, so everything printed goes through domain/terminal-text.ts.
  */
 
-import { type Env, readLogLevel, readOdooConfig, readStoreConfig } from '../config.js'
+import { type Env, readLogLevel, readOdooConfig, readServerConfig, readStoreConfig } from '../config.js'
 import {
   type Changer,
   ConnectionError,
@@ -14,9 +15,10 @@ import {
   rotate,
   updateConnection,
 } from '../connections/manage.js'
+import { printable, printableJson } from '../domain/terminal-text.js'
 import { createLogger } from '../logger.js'
 import { createOdooClient, type OdooClient } from '../odoo/index.js'
-import { openStoreAndSecrets } from '../runtime.js'
+import { createRuntime, openStoreAndSecrets } from '../runtime.js'
 import { type Connection, getConnection, listConnections } from '../store/connections.js'
 
 const OPERATOR: Changer = { kind: 'operator' }
@@ -59,6 +61,27 @@ async function withDeps<T>(env: Env, needsOdoo: boolean, task: (deps: ManageDeps
   }
 }
 
+/**
+ * The whole runtime, as `serve` builds it: for a change of approver, whose pending requests move to
+ * the new approver and whose Odoo activities follow (the service user of this environment, as for
+ * `serve`; without one, each moved request says that no activity was created).
+ */
+async function withRuntime<T>(env: Env, task: (deps: ManageDeps) => Promise<T>): Promise<T> {
+  const config = { odoo: readOdooConfig(env), store: readStoreConfig(env), server: readServerConfig(env) }
+  const runtime = await createRuntime(config, createLogger({ level: readLogLevel(env) }))
+  try {
+    return await task({
+      db: runtime.store.db,
+      odoo: runtime.odoo,
+      secrets: runtime.secrets,
+      clock: runtime.clock,
+      requestsReassigned: runtime.approvals.reassigned,
+    })
+  } finally {
+    await runtime.close()
+  }
+}
+
 function toolList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined
   return value
@@ -87,7 +110,9 @@ function describe(c: Connection): string {
     `  approval expiry:  ${c.approval_expiry_hours} hour(s)`,
     `  created:          ${c.created_at.toISOString()}`,
     `  last used:        ${c.last_used_at?.toISOString() ?? 'never'} (${c.request_count} request(s))`,
-  ].join('\n')
+  ]
+    .map(printable)
+    .join('\n')
 }
 
 /** What JSON output shows of a connection: everything but the encrypted secret and the token hash. */
@@ -118,7 +143,7 @@ export async function connectionCreate(
     ),
   )
   if (options.json) {
-    console.log(JSON.stringify({ ...connectionJson(connection), token }, null, 2))
+    console.log(printableJson({ ...connectionJson(connection), token }, 2))
     return
   }
   console.log(describe(connection))
@@ -142,14 +167,16 @@ async function secretFromStdin(): Promise<string> {
 export async function connectionList(env: Env, options: { json?: boolean }): Promise<void> {
   const connections = await withDeps(env, false, (deps) => listConnections(deps.db))
   if (options.json) {
-    console.log(JSON.stringify(connections.map(connectionJson), null, 2))
+    console.log(printableJson(connections.map(connectionJson), 2))
     return
   }
   if (connections.length === 0)
     console.log('no connections yet: create one with `countersign connection create`')
   for (const c of connections) {
     console.log(
-      `${String(c.connection_id).padStart(4)}  ${c.status.padEnd(7)}  ${c.odoo_login.padEnd(16)}  ${c.write_access ? 'write' : 'read '}  ${c.name}`,
+      printable(
+        `${String(c.connection_id).padStart(4)}  ${c.status.padEnd(7)}  ${c.odoo_login.padEnd(16)}  ${c.write_access ? 'write' : 'read '}  ${c.name}`,
+      ),
     )
   }
 }
@@ -163,7 +190,7 @@ function idOf(value: string): number {
 export async function connectionShow(env: Env, id: string, options: { json?: boolean }): Promise<void> {
   const connection = await withDeps(env, false, (deps) => getConnection(deps.db, idOf(id)))
   if (!connection) throw new ConnectionError(`no connection ${id}`)
-  console.log(options.json ? JSON.stringify(connectionJson(connection), null, 2) : describe(connection))
+  console.log(options.json ? printableJson(connectionJson(connection), 2) : describe(connection))
 }
 
 export async function connectionUpdate(env: Env, id: string, options: PolicyOptions): Promise<void> {
@@ -179,9 +206,11 @@ export async function connectionUpdate(env: Env, id: string, options: PolicyOpti
   }
   if (Object.keys(patch).length === 0)
     throw new ConnectionError('nothing to change: give at least one option (see --help)')
-  const needsOdoo = typeof options.approver === 'string'
-  const updated = await withDeps(env, needsOdoo, (deps) => updateConnection(deps, idOf(id), patch, OPERATOR))
-  console.log(options.json ? JSON.stringify(connectionJson(updated), null, 2) : describe(updated))
+  const change = (deps: ManageDeps) => updateConnection(deps, idOf(id), patch, OPERATOR)
+  const updated = await (options.approver !== undefined
+    ? withRuntime(env, change)
+    : withDeps(env, false, change))
+  console.log(options.json ? printableJson(connectionJson(updated), 2) : describe(updated))
 }
 
 export async function connectionRevoke(env: Env, id: string): Promise<void> {
@@ -191,6 +220,6 @@ export async function connectionRevoke(env: Env, id: string): Promise<void> {
 
 export async function connectionRotate(env: Env, id: string, options: { json?: boolean }): Promise<void> {
   const token = await withDeps(env, false, (deps) => rotate(deps, idOf(id), OPERATOR))
-  if (options.json) console.log(JSON.stringify({ connection_id: idOf(id), token }))
+  if (options.json) console.log(printableJson({ connection_id: idOf(id), token }))
   else console.log(`connection ${id}: the old token no longer works. New MCP token — shown once:\n  ${token}`)
 }

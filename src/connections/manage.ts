@@ -1,16 +1,18 @@
 /**
  * Creating and changing connections, for the CLI and the console alike: checks the owner's Odoo
  * credentials against Odoo, resolves the approver's login to an Odoo user, issues the MCP token
- * (returned once, stored only as a hash), encrypts the Odoo secret, and audits every change.
+ * (returned once, stored only as a hash), encrypts the Odoo secret, and audits every change. A new
+ * approver takes over the connection's pending requests in the same transaction (each move audited).
  * Does not decide who may call these (the console checks administrators; the CLI is the operator).
  */
 
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
-import type { OdooPerson } from '../domain/approval-request.js'
+import type { ApprovalRequest, OdooPerson } from '../domain/approval-request.js'
 import { loosenings } from '../domain/policy.js'
 import { odooSecretContext, policyOf } from '../mcp/principal.js'
 import type { OdooClient, OdooSession } from '../odoo/types.js'
+import { reassignPending } from '../store/approval-transitions.js'
 import { appendAudit } from '../store/audit-log.js'
 import {
   type Connection,
@@ -31,6 +33,12 @@ export interface ManageDeps {
   odoo: OdooClient
   secrets: SecretBox
   clock: () => Date
+  /**
+   * Tells Odoo that pending requests changed approver (approvals/reassign.ts: the former approver's
+   * activities done, the new approver's created), after the change is stored. Without it Odoo is not
+   * told; the requests move all the same.
+   */
+  requestsReassigned?: (moved: ApprovalRequest[], by: string) => Promise<void>
 }
 
 /** Who makes a change: an Odoo user in the console, or the operator at the command line. */
@@ -176,7 +184,7 @@ export async function updateConnection(
     )
   }
   const now = deps.clock()
-  return deps.db.transaction().execute(async (trx) => {
+  const { updated, moved } = await deps.db.transaction().execute(async (trx) => {
     const updated = await updateConnectionPolicy(trx, connection_id, patch, now)
     if (!updated) throw new ConnectionError(`no connection ${connection_id}`)
     await appendAudit(trx, {
@@ -187,8 +195,27 @@ export async function updateConnection(
       ...changer(by),
       detail: { before: policyDetail(current), after: policyDetail(updated), loosened },
     })
-    return updated
+    // Pending requests follow the connection's approver: the former one may no longer see or decide
+    // them. Decided requests keep who was assigned when they were decided.
+    const moved =
+      patch.approver === undefined ? [] : await reassignPending(trx, connection_id, patch.approver)
+    for (const request of moved) {
+      await appendAudit(trx, {
+        at: now,
+        event: 'request_reassigned',
+        outcome: 'ok',
+        connection_id,
+        request_id: request.request_id,
+        ...changer(by),
+        tool: request.tool,
+        model: request.model,
+        detail: { from: request.approver_login, to: patch.approver?.login ?? null },
+      })
+    }
+    return { updated, moved }
   })
+  if (moved.length > 0) await deps.requestsReassigned?.(moved, changer(by).actor_login)
+  return updated
 }
 
 export async function revoke(deps: ManageDeps, connection_id: number, by: Changer): Promise<void> {

@@ -2,15 +2,15 @@
  * Credentials of the sandbox's users: login passwords and API keys (40 hex characters, random at
  * each start, like Odoo's `res.users.apikeys._generate`). Mirrors Odoo 17's rules: an API key is
  * accepted wherever a password is (`common.authenticate`, `execute_kw`), but only for its own
- * user; JSON-2 bearer tokens must be API keys. Keeps secrets in memory only, never in the
- * model store where `read` could reach them.
+ * user; JSON-2 bearer tokens must be API keys; an archived user is refused everything. The login
+ * is the user row's, so renaming it in Odoo changes what logs in. Keeps secrets in memory only,
+ * never in the model store where `read` could reach them.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { accessDenied } from './errors.js'
 import type { Store } from './store.js'
 
 interface UserSecrets {
-  login: string
   password: string
   api_keys: string[]
 }
@@ -30,8 +30,15 @@ export class Credentials {
 
   constructor(private readonly store: Store) {}
 
-  set(uid: number, login: string, password: string, api_keys: string[] = []): void {
-    this.byUid.set(uid, { login, password, api_keys })
+  set(uid: number, password: string, api_keys: string[] = []): void {
+    this.byUid.set(uid, { password, api_keys })
+  }
+
+  /** `res.users` written with a password (`_set_password`): the old one stops working, keys stay. */
+  setPassword(uid: number, password: string): void {
+    const secrets = this.byUid.get(uid)
+    if (secrets) secrets.password = password
+    else this.byUid.set(uid, { password, api_keys: [] })
   }
 
   addApiKey(uid: number, key = generateApiKey()): string {
@@ -42,6 +49,12 @@ export class Credentials {
   private active(uid: number): boolean {
     const row = this.store.get('res.users', uid)
     return Boolean(row && row.active !== false)
+  }
+
+  /** `_login` searches the login among active users (`_get_login_domain`). */
+  private uidOfLogin(login: string): number | null {
+    const row = this.store.rows('res.users').find((u) => u.login === login && u.active !== false)
+    return row && this.byUid.has(row.id) ? row.id : null
   }
 
   /** The user an API key belongs to (scope `rpc`), or null. */
@@ -70,24 +83,21 @@ export class Credentials {
    */
   authenticatePassword(login: unknown, password: unknown): number | false {
     if (typeof login !== 'string' || typeof password !== 'string' || password === '') return false
-    for (const [uid, secrets] of this.byUid) {
-      if (secrets.login === login) return this.active(uid) && same(secrets.password, password) ? uid : false
-    }
-    return false
+    const uid = this.uidOfLogin(login)
+    const secrets = uid === null ? undefined : this.byUid.get(uid)
+    return uid !== null && secrets && same(secrets.password, password) ? uid : false
   }
 
   /** `common.authenticate`: the uid for login + password (or API key), or false. */
   authenticate(login: unknown, secret: unknown): number | false {
     if (typeof login !== 'string' || typeof secret !== 'string' || secret === '') return false
-    for (const [uid, secrets] of this.byUid) {
-      if (secrets.login !== login) continue
-      try {
-        this.check(uid, secret)
-        return uid
-      } catch {
-        return false
-      }
+    const uid = this.uidOfLogin(login)
+    if (uid === null) return false
+    try {
+      this.check(uid, secret)
+      return uid
+    } catch {
+      return false
     }
-    return false
   }
 }

@@ -84,7 +84,7 @@ export function createUser(store: Store, credentials: Credentials, user: NewUser
   }
   const row = insertRow(store, 'res.users', values, user.uid)
   const api_key = generateApiKey()
-  credentials.set(row.id, user.login, user.password, [api_key])
+  credentials.set(row.id, user.password, [api_key])
   return { login: user.login, password: user.password, api_key, uid: row.id, name: user.name }
 }
 
@@ -129,7 +129,7 @@ export function seedUsers(store: Store, credentials: Credentials): SandboxUser[]
     },
     1,
   )
-  credentials.set(1, '__system__', generateApiKey(), [])
+  credentials.set(1, generateApiKey(), [])
   const admin = createUser(store, credentials, {
     uid: 2,
     partner_id: 3,

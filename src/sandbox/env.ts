@@ -3,6 +3,7 @@
  * (`su`, Odoo's sudo), the context, and the sandbox's shared state. Does not authenticate
  * (auth.ts did before an Env is made) and holds no per-request cache.
  */
+import type { Credentials } from './auth.js'
 import type { ModelDef } from './fields.js'
 import type { Store } from './store.js'
 
@@ -14,6 +15,8 @@ export interface SandboxState {
   readonly registry: Registry
   readonly store: Store
   readonly db: string
+  /** Passwords and API keys, kept out of the store; `res.users` writes a password here. */
+  readonly credentials: Credentials
   /** The clock, so demo dates and tests can be deterministic. */
   now(): Date
 }

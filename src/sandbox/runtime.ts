@@ -30,8 +30,8 @@ export function createRuntime(
 ): Runtime {
   const store = new Store()
   const registry = buildRegistry(MODELS.map((m) => m.def))
-  const state: SandboxState = { registry, store, db, now }
   const credentials = new Credentials(store)
+  const state: SandboxState = { registry, store, db, credentials, now }
   seedReference(store)
   seedPartners(store)
   const users = seedUsers(store, credentials)

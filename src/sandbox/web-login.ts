@@ -2,9 +2,11 @@
  * The part of Odoo's web client sessions Countersign uses: `/web/session/authenticate` (a password
  * login, API keys refused, answering the uid and a `session_id` cookie), `/web/dataset/call_kw/…`
  * (a method call as the session's user, the same rules as `/jsonrpc`) and `/web/session/destroy`,
- * on the sandbox's one store of web sessions (web-sessions.ts). No web client, no CSRF.
+ * on the sandbox's one store of web sessions (web-sessions.ts). No web client, no CSRF. These routes
+ * speak for the Odoo 19 that `/web/version` names (only a JSON-2 client logs in here): a method that
+ * 18+ made a record method (`has_group`) takes its ids first, where 17's JSON-RPC raises TypeError.
  */
-import { executeCall } from './dispatch.js'
+import { executeCall, findMethod } from './dispatch.js'
 import { accessDenied, OdooException } from './errors.js'
 import { downgrade, errorEnvelope } from './jsonrpc.js'
 import type { Runtime } from './runtime.js'
@@ -69,15 +71,26 @@ export async function handleWebLogin(
     const kwargs = (
       typeof params.kwargs === 'object' && params.kwargs !== null ? params.kwargs : {}
     ) as Record<string, unknown>
+    const model = String(params.model)
+    const method = String(params.method)
+    const recordMethod = findMethod(runtime.state, model, method)?.flex_ids && Array.isArray(args[0])
+    const { context, ...named } = kwargs
     try {
-      const { value, def } = await executeCall(runtime.state, runtime.counters, {
-        protocol: 'jsonrpc',
-        authenticate: () => uid,
-        model: String(params.model),
-        method: String(params.method),
-        args,
-        kwargs,
-      })
+      const { value, def } = await executeCall(
+        runtime.state,
+        runtime.counters,
+        recordMethod
+          ? {
+              protocol: 'json2',
+              authenticate: () => uid,
+              model,
+              method,
+              ids: args[0],
+              kwargs: named,
+              context: (context ?? {}) as Record<string, unknown>,
+            }
+          : { protocol: 'jsonrpc', authenticate: () => uid, model, method, args, kwargs },
+      )
       const result = downgrade(value, Boolean(def.api_create), def.returns, args)
       return {
         body:

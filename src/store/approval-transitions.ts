@@ -7,6 +7,8 @@
  * way back to 'pending', and a lost 'running' becomes 'error', never 'pending' again.
  */
 import { type Kysely, sql } from 'kysely'
+import type { ApprovalRequest, OdooPerson } from '../domain/approval-request.js'
+import { approvalRequestFromRow } from './approval-requests.js'
 import { engineOf } from './engine.js'
 import type { Database } from './tables.js'
 import { iso, isoOrNull } from './values.js'
@@ -26,16 +28,19 @@ export interface Decision {
 }
 
 /**
- * pending → approved | rejected, only while the request is pending and `expires_at > now`: a request
- * past expiry cannot be approved even before the expiry job has run. True when this call won.
+ * pending → approved | rejected, only while the request is pending and `expires_at > now`, and —
+ * when `approver_uid` is given — its approver is still that one, the one the decision was judged
+ * against: a request past expiry cannot be approved even before the expiry job has run, and one
+ * reassigned meanwhile cannot be decided by its former approver. True when this call won.
  */
 export async function decideRequest(
   db: Kysely<Database>,
   request_id: number,
   decision: Decision,
   now: Date,
+  approver_uid?: number | null,
 ): Promise<boolean> {
-  const result = await db
+  let update = db
     .updateTable('approval_request')
     .set({
       status: decision.status,
@@ -48,8 +53,49 @@ export async function decideRequest(
     .where('request_id', '=', request_id)
     .where('status', '=', PENDING) // the guard: one decision per request
     .where('expires_at', '>', iso(now))
-    .executeTakeFirst()
+  if (approver_uid !== undefined)
+    update = update.where('approver_uid', approver_uid === null ? 'is' : '=', approver_uid)
+  const result = await update.executeTakeFirst()
   return result.numUpdatedRows === 1n
+}
+
+/**
+ * A connection's approver changed: its pending requests follow, so the former approver can no
+ * longer see or decide them and the new one can. Returns each moved request as it was before (its
+ * former approver, its activities to close); requests already with `approver` are left alone. Call
+ * it in the transaction that changes the connection: on PostgreSQL the rows stay locked until then,
+ * so a decision waits and is then judged against the new approver (`decideRequest`'s guard).
+ */
+export async function reassignPending(
+  db: Kysely<Database>,
+  connection_id: number,
+  approver: OdooPerson | null,
+): Promise<ApprovalRequest[]> {
+  let pending = db
+    .selectFrom('approval_request')
+    .selectAll()
+    .where('connection_id', '=', connection_id)
+    .where('status', '=', PENDING)
+  if (engineOf(db) === 'postgres') pending = pending.forUpdate()
+  const moving = (await pending.orderBy('request_id').execute())
+    .map(approvalRequestFromRow)
+    .filter((r) => r.approver_uid !== (approver?.uid ?? null))
+  if (moving.length === 0) return []
+  await db
+    .updateTable('approval_request')
+    .set({
+      approver_uid: approver?.uid ?? null,
+      approver_login: approver?.login ?? null,
+      approver_name: approver?.name ?? null,
+    })
+    .where(
+      'request_id',
+      'in',
+      moving.map((r) => r.request_id),
+    )
+    .where('status', '=', PENDING)
+    .execute()
+  return moving
 }
 
 /**

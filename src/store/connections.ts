@@ -57,6 +57,23 @@ export type NewConnection = Pick<
 >
 
 /**
+ * The connection's approver now (null: nobody), read in the transaction that files a request. On
+ * PostgreSQL the row stays share-locked until that transaction ends, so a change of approver (which
+ * moves the pending requests in its own transaction, connections/manage.ts) waits for the filing,
+ * or the filing for it: no request is ever filed for a former approver. SQLite has one writer.
+ */
+export async function approverOf(db: Kysely<Database>, connection_id: number): Promise<OdooPerson | null> {
+  let query = db
+    .selectFrom('connection')
+    .select(['approver_uid', 'approver_login', 'approver_name'])
+    .where('connection_id', '=', connection_id)
+  if (engineOf(db) === 'postgres') query = query.forShare()
+  const row = await query.executeTakeFirst()
+  if (!row || row.approver_uid === null) return null
+  return { uid: row.approver_uid, login: row.approver_login ?? '', name: row.approver_name ?? '' }
+}
+
+/**
  * The fields an MCP administrator may change; absent = unchanged. The approver is set or cleared as
  * one person (`null` = nobody), so its uid, login and name cannot disagree.
  */

@@ -1,9 +1,10 @@
 /**
  * The JSON API under /api (PRODUCT.md "Interfaces"), used by the `approvals` CLI and scripts:
  * list, show, approve, reject. Authenticated as an Odoo user with HTTP Basic (login + password or
- * API key, checked against Odoo, within the login limit) — or by the console's session plus its
- * CSRF token, which the console plugin resolves before these handlers run. Every refusal comes
- * from web/errors.ts.
+ * API key, checked against Odoo within the login limit; for a decision afresh, never from the
+ * minute-long cache) — or by the console's session plus its CSRF token, which app.ts resolves (and
+ * has Odoo confirm, console/session-check.ts) before these handlers run. Every refusal comes from
+ * web/errors.ts.
  *
  * A browser may hold Basic credentials for this origin and attach them to any request, even one a
  * page of another site makes (the "ambient credentials" of issue 12). So before authenticating:
@@ -13,6 +14,7 @@
  * API never grants). Browsers also get no Basic challenge, so they never prompt for and cache an
  * Odoo password here; the CLI and scripts send Basic credentials up front and keep working.
  */
+import fastifyCookie from '@fastify/cookie'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Actor } from '../approvals/deps.js'
@@ -120,6 +122,8 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
   const public_origin = new URL(runtime.approvals.deps.public_url).origin
 
   app.decorateRequest('actor', null)
+  // The session path renews or clears the console's cookie when Odoo confirms or refuses the user.
+  await app.register(fastifyCookie)
 
   // Before the body is read and before any password is checked.
   app.addHook('onRequest', async (request) => {
@@ -133,7 +137,11 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
   app.addHook('preHandler', async (request, reply) => {
     const credentials = basicCredentials(request.headers.authorization)
     if (credentials) {
-      request.actor = await login.check(credentials.login, credentials.secret, request.ip)
+      // A decision asks Odoo afresh: the person may have been archived or lost a right a moment ago.
+      const deciding = request.method !== 'GET' && request.method !== 'HEAD'
+      request.actor = await login.check(credentials.login, credentials.secret, request.ip, {
+        fresh: deciding,
+      })
     } else if (options.sessionActor) {
       request.actor = await options.sessionActor(request, reply)
     }

@@ -143,3 +143,48 @@ export async function throwawayUser(d: ConformanceDeployment): Promise<number> {
     .replace(/[^a-z0-9]+/g, '.')
   return create(d.odooAdmin, 'res.users', { name: d.unique('User'), login })
 }
+
+/** A group's id in this Odoo, from its xml-id (`base.group_system`). */
+export async function groupId(d: ConformanceDeployment, xmlid: string): Promise<number> {
+  const [module, name] = xmlid.split('.')
+  const [row] = await d.odooAdmin.call<Array<{ res_id: number }>>('ir.model.data', 'search_read', {
+    kwargs: {
+      domain: [
+        ['module', '=', module],
+        ['name', '=', name],
+        ['model', '=', 'res.groups'],
+      ],
+      fields: ['res_id'],
+    },
+  })
+  if (!row) throw new Error(`no group ${xmlid} in ${d.target.name}`)
+  return row.res_id
+}
+
+/** The many2many of a user's own groups: `groups_id` up to 18, `group_ids` from 19. */
+export function groupsField(d: ConformanceDeployment): string {
+  return d.target.major >= 19 ? 'group_ids' : 'groups_id'
+}
+
+/**
+ * An internal user who logs in with a password, made by admin through Odoo's own `res.users.create`
+ * (with `administrator`, also in base.group_system: an MCP administrator). Made for one test, so the
+ * test may archive it or change its password; admin, demo and restricted are never touched.
+ */
+export async function throwawayPerson(
+  d: ConformanceDeployment,
+  options: { administrator?: boolean } = {},
+): Promise<{ uid: number; login: string; password: string; name: string }> {
+  const name = d.unique(options.administrator ? 'Admin' : 'Approver')
+  const login = name.toLowerCase().replace(/[^a-z0-9]+/g, '.')
+  const password = `pw-${login}-long-enough`
+  const groups = [await groupId(d, 'base.group_user')]
+  if (options.administrator) groups.push(await groupId(d, 'base.group_system'))
+  const uid = await create(d.odooAdmin, 'res.users', {
+    name,
+    login,
+    password,
+    [groupsField(d)]: [[6, 0, groups]],
+  })
+  return { uid, login, password, name }
+}

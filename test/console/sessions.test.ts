@@ -26,12 +26,16 @@ async function harness(options: { secure?: boolean; key?: Buffer; now?: () => Da
       : reply.code(500).send(error),
   )
   app.post('/start', async (_request, reply) => {
-    sessions.start(reply, ACTOR)
+    sessions.start(reply, { ...ACTOR, write_date: 'not kept' } as Actor, '2026-11-24 07:59:00')
     return 'ok'
   })
   app.get('/who', async (request) => {
     const session = sessions.read(request)
-    return { actor: session?.actor ?? null, csrf: session ? sessions.csrfToken(session) : null }
+    return { actor: session?.actor ?? null, csrf: session ? sessions.csrfToken(session) : null, session }
+  })
+  app.post('/confirmed', async (request, reply) => {
+    const session = sessions.read(request)
+    return session && sessions.confirmed(reply, session)
   })
   app.post('/act', async (request) => {
     const session = sessions.read(request)
@@ -147,5 +151,54 @@ describe('console sessions', () => {
       headers: { 'x-csrf-token': token },
     })
     expect(viaHeader.json().actor).toEqual(ACTOR)
+  })
+
+  it('remembers when Odoo confirmed the user and their write_date; a confirmation keeps sid, tokens and expiry', async () => {
+    const h = await harness()
+    apps.push(h.app)
+    const cookie = await h.start()
+    const first = (await h.app.inject({ url: '/who', cookies: { [cookie.name]: cookie.value } })).json()
+    expect(first.session).toMatchObject({
+      actor: ACTOR,
+      checked_at: Date.parse('2026-11-24T08:00:00Z'),
+      write_date: '2026-11-24 07:59:00',
+      expires_at: Date.parse('2026-11-24T08:00:00Z') + SESSION_TTL_MS,
+    })
+    h.setNow(() => new Date('2026-11-24T09:00:00Z'))
+    const confirmed = await h.app.inject({
+      method: 'POST',
+      url: '/confirmed',
+      cookies: { [cookie.name]: cookie.value },
+    })
+    const renewed = confirmed.cookies.find((c) => c.name === cookie.name)
+    // The cookie keeps its end: what is left of the 8 hours, not 8 more.
+    expect(renewed?.maxAge).toBe(SESSION_TTL_MS / 1000 - 3600)
+    const after = (
+      await h.app.inject({ url: '/who', cookies: { [cookie.name]: renewed?.value ?? '' } })
+    ).json()
+    expect(after.session).toEqual({ ...first.session, checked_at: Date.parse('2026-11-24T09:00:00Z') })
+    // The CSRF tokens of the page before the confirmation still work: same sid.
+    const act = await h.app.inject({
+      method: 'POST',
+      url: '/act',
+      cookies: { [cookie.name]: renewed?.value ?? '' },
+      payload: { _csrf: first.csrf },
+    })
+    expect(act.json().actor).toEqual(ACTOR)
+  })
+
+  it('a cookie from before sessions were confirmed (no checked_at or write_date) is no session', async () => {
+    const key = randomBytes(32)
+    const h = await harness({ key })
+    apps.push(h.app)
+    const signer = fastifyCookie.signerFactory(key)
+    const old = {
+      actor: ACTOR,
+      sid: 'x'.repeat(24),
+      expires_at: Date.parse('2026-11-24T12:00:00Z'),
+    }
+    const value = signer.sign(Buffer.from(JSON.stringify(old)).toString('base64url'))
+    const who = await h.app.inject({ url: '/who', cookies: { countersign_session: value } })
+    expect(who.json().actor).toBeNull()
   })
 })

@@ -12,8 +12,9 @@ import {
   decideRequest,
   expireOne,
   finishExecution,
+  reassignPending,
 } from '../../src/store/approval-transitions.js'
-import { insertConnection } from '../../src/store/connections.js'
+import { approverOf, insertConnection, updateConnectionPolicy } from '../../src/store/connections.js'
 import type { Store } from '../../src/store/open-store.js'
 import { describeEachEngine, type EngineContext } from '../helpers/databases.js'
 import { hoursAfter, newConnectionInput, newRequestInput, T0 } from './fixtures.js'
@@ -202,4 +203,101 @@ describeEachEngine('approval transitions: decide and claim', (engine, t) => {
         .execute(),
     ).rejects.toMatchObject({ name: 'StoreError', kind: 'constraint' })
   })
+})
+
+describeEachEngine('approval transitions: a new approver', (engine, t) => {
+  const ivy = { uid: 9, login: 'ivy', name: 'Ivy Approver' }
+
+  it('moves the connection’s pending requests only, and returns them as they were', async () => {
+    const [waiting, decided, other] = await fileRequests(t.store, 3)
+    const { connection_id } = (await getApprovalRequest(t.store.db, waiting!))!
+    const elsewhere = await insertConnection(t.store.db, newConnectionInput(), T0)
+    const foreign = (await insertApprovalRequest(t.store.db, newRequestInput(elsewhere.connection_id)))
+      .request_id
+    expect(await decideRequest(t.store.db, decided!, decision('approved', 2), NOW)).toBe(true)
+    const moved = await reassignPending(t.store.db, connection_id, ivy)
+    expect(moved.map((r) => [r.request_id, r.approver_login])).toEqual([
+      [waiting, 'admin'],
+      [other, 'admin'],
+    ])
+    for (const id of [waiting!, other!])
+      expect(await getApprovalRequest(t.store.db, id)).toMatchObject({
+        approver_uid: 9,
+        approver_login: 'ivy',
+        approver_name: 'Ivy Approver',
+      })
+    expect((await getApprovalRequest(t.store.db, decided!))?.approver_login).toBe('admin')
+    expect((await getApprovalRequest(t.store.db, foreign))?.approver_login).toBe('admin')
+    // Already with that approver: nothing to move.
+    expect(await reassignPending(t.store.db, connection_id, ivy)).toEqual([])
+    // Nobody: any administrator.
+    expect((await reassignPending(t.store.db, connection_id, null)).map((r) => r.approver_login)).toEqual([
+      'ivy',
+      'ivy',
+    ])
+    expect((await getApprovalRequest(t.store.db, waiting!))?.approver_uid).toBeNull()
+  })
+
+  it('a decision judged against the former approver loses once the request moved', async () => {
+    const [id] = await fileRequests(t.store, 1)
+    const { connection_id } = (await getApprovalRequest(t.store.db, id!))!
+    await reassignPending(t.store.db, connection_id, ivy)
+    expect(await decideRequest(t.store.db, id!, decision('approved', 2), NOW, 2)).toBe(false)
+    expect((await getApprovalRequest(t.store.db, id!))?.status).toBe('pending')
+    expect(await decideRequest(t.store.db, id!, decision('approved', 9), NOW, 9)).toBe(true)
+  })
+
+  it('a decision judged against "no approver" holds only while there is none', async () => {
+    const [id] = await fileRequests(t.store, 1)
+    const { connection_id } = (await getApprovalRequest(t.store.db, id!))!
+    await reassignPending(t.store.db, connection_id, null)
+    expect(await decideRequest(t.store.db, id!, decision('rejected', 2), NOW, 2)).toBe(false)
+    expect(await decideRequest(t.store.db, id!, decision('rejected', 2), NOW, null)).toBe(true)
+  })
+
+  it('filing reads the connection’s approver of now, inside its transaction', async () => {
+    const { connection_id } = await insertConnection(t.store.db, newConnectionInput(), T0)
+    expect(await approverOf(t.store.db, connection_id)).toEqual({
+      uid: 2,
+      login: 'admin',
+      name: 'Mitchell Admin',
+    })
+    const nobody = await insertConnection(
+      t.store.db,
+      newConnectionInput({ approver_uid: null, approver_login: null, approver_name: null }),
+      T0,
+    )
+    expect(await t.store.db.transaction().execute((trx) => approverOf(trx, nobody.connection_id))).toBeNull()
+  })
+
+  it.skipIf(engine !== 'postgres')(
+    'PostgreSQL: filing waits for a change of approver in flight, then reads the new one',
+    async () => {
+      const other = await t.openAnother()
+      const { connection_id } = await insertConnection(t.store.db, newConnectionInput(), T0)
+      let release = () => {}
+      const held = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      let updated = () => {}
+      const updating = new Promise<void>((resolve) => {
+        updated = resolve
+      })
+      const changing = t.store.db.transaction().execute(async (trx) => {
+        await updateConnectionPolicy(trx, connection_id, { approver: ivy }, NOW)
+        updated()
+        await held
+      })
+      await updating
+      const reading = other.db.transaction().execute((trx) => approverOf(trx, connection_id))
+      const first = await Promise.race([
+        reading.then(() => 'read'),
+        new Promise((resolve) => setTimeout(() => resolve('waiting'), 300)),
+      ])
+      expect(first).toBe('waiting')
+      release()
+      await changing
+      expect(await reading).toEqual(ivy)
+    },
+  )
 })

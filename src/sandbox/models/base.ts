@@ -2,7 +2,8 @@
  * Odoo's base models as far as Countersign touches them: `res.users` (with `has_group` in both
  * the 17 and the 18+ form, and `context_get` answering the uid), `res.groups`, `ir.model.data`
  * (xml ids), `ir.model`, `res.company`, `res.country` and `res.currency`. Field names and labels
- * are Odoo 17's. Does not authenticate (auth.ts) and stores no password.
+ * are Odoo 17's. Does not authenticate (auth.ts) and stores no password: `res.users.password` reads
+ * empty and writing it hands the new password to auth.ts, as Odoo's `_set_password` does.
  */
 
 import { checkAccessRights } from '../access-rights.js'
@@ -36,8 +37,15 @@ export const resUsers: ModelDef = {
       compute: (row) => (row.email ? `"${row.name ?? ''}" <${row.email}>` : false),
     }),
     active: boolean('Active', { default: () => true }),
+    // Odoo 17: computed to '' (`_compute_password`), inverse `_set_password` stores only a hash.
+    password: char('Password', { compute: () => '' }),
     share: boolean('Share User', { compute: (row, env) => !hasGroup(env, 'base.group_user', row.id) }),
     groups_id: many2many('res.groups', 'Groups'),
+    // Odoo 19's name for every group of the user, implied ones included: what 17's groups_id holds.
+    // The sandbox answers Odoo 19's JSON-2 with these same models, so a 19 client may ask for it.
+    all_group_ids: many2many('res.groups', 'Groups and implied groups', {
+      compute: (row) => (row.groups_id as number[] | undefined) ?? [],
+    }),
     company_id: many2one('res.company', 'Company', { required: true, default: () => 1 }),
     company_ids: many2many('res.company', 'Companies'),
     lang: char('Language', { default: () => 'en_US' }),
@@ -53,9 +61,11 @@ export const resUsers: ModelDef = {
       vals.partner_id = partner
     }
   },
+  after_create: (env, id, vals) => setPassword(env, [id], vals.password),
   before_write: (env, ids, vals) => {
     if ('login' in vals) checkLogin(env, vals.login, ids)
   },
+  after_write: (env, ids, vals) => setPassword(env, ids, vals.password),
   methods: {
     has_group: {
       qualname: 'Users.has_group',
@@ -79,6 +89,12 @@ export const resUsers: ModelDef = {
       },
     },
   },
+}
+
+// The inverse of `password`; an empty value changes nothing (res_users `_set_new_password` skips it too).
+function setPassword(env: Env, ids: number[], password: unknown): void {
+  if (typeof password !== 'string' || password === '') return
+  for (const id of ids) env.state.credentials.setPassword(id, password)
 }
 
 // res_users `login_key` SQL constraint, worded by `_as_validation_error`.

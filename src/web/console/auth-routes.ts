@@ -1,13 +1,15 @@
 /**
  * Logging in and out of the console. Login checks the Odoo login with the password or API key
- * against Odoo (web/odoo-login.ts, within the login limit of web/login-limit.ts), needs the login
- * form's CSRF token, and is audited with the client's address (success and refusal, never the
+ * against Odoo afresh (web/odoo-login.ts, within the login limit of web/login-limit.ts), needs the
+ * login form's CSRF token, and is audited with the client's address (success and refusal, never the
  * secret). The form also takes at most `posts_per_minute` posts a minute from one address on each
  * replica, which turns a flood away before it costs a database read. Logout ends the session
- * cookie. Does not guard other pages (plugin.ts does).
+ * cookie. The login page says why a session ended (`?ended=`). Does not guard other pages (plugin.ts
+ * does).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import { isSessionEnd, SESSION_ENDED } from '../../domain/odoo-account.js'
 import { isOdooError } from '../../odoo/errors.js'
 import type { Runtime } from '../../runtime.js'
 import { HttpError, loginRefused, odooUnavailable } from '../errors.js'
@@ -59,9 +61,12 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
   const { runtime, sessions } = options
 
   app.get('/login', async (request, reply) => {
-    const next = safeNext((request.query as { next?: unknown }).next)
+    const query = request.query as { next?: unknown; ended?: unknown }
+    const next = safeNext(query.next)
     if (sessions.read(request)) return reply.redirect(next, 303)
-    return sendPage(reply, loginPage({ csrf: sessions.loginToken(request, reply), next }))
+    // Only our own words: `ended` names a reason, it never carries text into the page.
+    const notice = isSessionEnd(query.ended) ? SESSION_ENDED[query.ended] : undefined
+    return sendPage(reply, loginPage({ csrf: sessions.loginToken(request, reply), next, notice }))
   })
 
   app.post(
@@ -91,7 +96,8 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
       const { login, secret } = parsed.data
       let actor: Awaited<ReturnType<OdooLogin['check']>>
       try {
-        actor = await options.login.check(login, secret, request.ip)
+        // Afresh: a password Odoo has just stopped accepting must not log in from the API's cache.
+        actor = await options.login.check(login, secret, request.ip, { fresh: true })
       } catch (error) {
         if (error instanceof HttpError) {
           reply.headers(error.headers)
@@ -122,7 +128,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthRoutesOption
         actor_login: actor.login,
         detail: { is_admin: actor.is_admin, client: request.ip },
       })
-      sessions.start(reply, actor)
+      sessions.start(reply, actor, actor.write_date)
       return reply.redirect(next, 303)
     },
   )

@@ -6,13 +6,21 @@ import type { HttpError } from '../errors.js'
 import { type Html, html } from './html.js'
 import { banner, hidden, page, type Viewer } from './layout.js'
 
-export function loginPage(options: { csrf: string; next: string; login?: string; error?: string }): Html {
+export function loginPage(options: {
+  csrf: string
+  next: string
+  login?: string
+  error?: string
+  /** Why the last session ended, in our own words. */
+  notice?: string
+}): Html {
   return page({
     title: 'Log in',
     viewer: null,
     body: html`<section class="login" aria-labelledby="login-h">
 <h1 id="login-h">Log in to Countersign</h1>
 <p>Use your Odoo login with your Odoo password or one of your Odoo API keys.</p>
+${options.notice && banner('warning', options.notice)}
 ${options.error && banner('error', options.error)}
 <form method="post" action="/login">
   ${hidden('_csrf', options.csrf)}

@@ -46,6 +46,7 @@ export async function connectionRoutes(
     odoo: runtime.odoo,
     secrets: runtime.secrets,
     clock: runtime.clock,
+    requestsReassigned: runtime.approvals.reassigned,
   }
   const mcp_url = `${options.public_url}/mcp`
 

@@ -2,9 +2,9 @@
  * The approver console at `/` (issue 5): server-rendered pages for logging in, the approvals list
  * and request page, connections and the audit log (the last two for MCP administrators only).
  * This module wires the context: cookies, form bodies, security headers with a CSP that allows no
- * inline script or style, the login form's flood guard, the static CSS/JS, the session guard, CSRF
- * on every state-changing request, and one error handler that renders web/errors.ts refusals as
- * pages.
+ * inline script or style, the login form's flood guard, the static CSS/JS, the session guard (with
+ * Odoo confirming the user again: session-check.ts), CSRF on every state-changing request, and one
+ * error handler that renders web/errors.ts refusals as pages.
  * Does not authenticate the JSON API or MCP (siblings with their own auth); pages live in the
  * *-routes.ts modules, and authorization of each action stays with the workflow they call.
  */
@@ -16,6 +16,7 @@ import fastifyHelmet from '@fastify/helmet'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { SESSION_ENDED } from '../../domain/odoo-account.js'
 import type { Runtime } from '../../runtime.js'
 import { HttpError, notFound, tooManyPosts, unauthenticated } from '../errors.js'
 import type { OdooLogin } from '../odoo-login.js'
@@ -26,12 +27,15 @@ import { errorPage } from './auth-views.js'
 import { connectionRoutes } from './connection-routes.js'
 import { link, type Viewer } from './layout.js'
 import { sendPage } from './render.js'
+import type { SessionCheck } from './session-check.js'
 import type { ConsoleSession, Sessions } from './sessions.js'
 
 export interface ConsoleOptions {
   runtime: Runtime
   login: OdooLogin
   sessions: Sessions
+  /** Odoo confirming a session's user again (before changes, and every few minutes). */
+  check: SessionCheck
   /** COUNTERSIGN_PUBLIC_URL: https turns on Secure cookies, HSTS and upgrade-insecure-requests. */
   public_url: string
   /** Login form posts per client address per minute, on each replica (a flood guard). */
@@ -133,8 +137,16 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleOption
         if (reading) return reply.redirect(link('/login', { next: safeNext(request.url) }), 303)
         throw unauthenticated('You are not logged in to the console (or your session ended). Log in again.')
       }
-      request.consoleSession = session
+      // CSRF first: a forged request must not cost an Odoo look-up, let alone end the session.
       if (!reading) sessions.verifyCsrf(request, session)
+      const confirmed = await options.check.confirm(reply, session, !reading)
+      if (!confirmed.ok) {
+        const next = safeNext(request.url)
+        if (reading) return reply.redirect(link('/login', { next, ended: confirmed.ended }), 303)
+        // Nothing was done; the page says why, for nobody: the session has just ended.
+        return sendPage(reply.code(401), errorPage(null, unauthenticated(SESSION_ENDED[confirmed.ended])))
+      }
+      request.consoleSession = confirmed.session
     })
     await secured.register(approvalRoutes, { runtime: options.runtime, sessions })
     await secured.register(connectionRoutes, {
