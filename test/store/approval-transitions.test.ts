@@ -4,7 +4,7 @@
  * running in parallel). Each race asserts that exactly one contender won and that the row holds the
  * winner's values; each sweep asserts what it changed and what it left alone.
  */
-import { expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getApprovalRequest, insertApprovalRequest } from '../../src/store/approval-requests.js'
 import {
   claimExecution,
@@ -16,7 +16,13 @@ import {
 } from '../../src/store/approval-transitions.js'
 import { approverOf, insertConnection, updateConnectionPolicy } from '../../src/store/connections.js'
 import type { Store } from '../../src/store/open-store.js'
-import { describeEachEngine, type EngineContext } from '../helpers/databases.js'
+import {
+  createTestStore,
+  describeEachEngine,
+  type EngineContext,
+  postgresAvailable,
+  type TestStore,
+} from '../helpers/databases.js'
 import { hoursAfter, newConnectionInput, newRequestInput, T0 } from './fixtures.js'
 import { runWorkers, type WorkerStep } from './threads.js'
 
@@ -205,7 +211,7 @@ describeEachEngine('approval transitions: decide and claim', (engine, t) => {
   })
 })
 
-describeEachEngine('approval transitions: a new approver', (engine, t) => {
+describeEachEngine('approval transitions: a new approver', (_engine, t) => {
   const ivy = { uid: 9, login: 'ivy', name: 'Ivy Approver' }
 
   it('moves the connection’s pending requests only, and returns them as they were', async () => {
@@ -269,35 +275,43 @@ describeEachEngine('approval transitions: a new approver', (engine, t) => {
     )
     expect(await t.store.db.transaction().execute((trx) => approverOf(trx, nobody.connection_id))).toBeNull()
   })
+})
 
-  it.skipIf(engine !== 'postgres')(
-    'PostgreSQL: filing waits for a change of approver in flight, then reads the new one',
-    async () => {
-      const other = await t.openAnother()
-      const { connection_id } = await insertConnection(t.store.db, newConnectionInput(), T0)
-      let release = () => {}
-      const held = new Promise<void>((resolve) => {
-        release = resolve
-      })
-      let updated = () => {}
-      const updating = new Promise<void>((resolve) => {
-        updated = resolve
-      })
-      const changing = t.store.db.transaction().execute(async (trx) => {
-        await updateConnectionPolicy(trx, connection_id, { approver: ivy }, NOW)
-        updated()
-        await held
-      })
-      await updating
-      const reading = other.db.transaction().execute((trx) => approverOf(trx, connection_id))
-      const first = await Promise.race([
-        reading.then(() => 'read'),
-        new Promise((resolve) => setTimeout(() => resolve('waiting'), 300)),
-      ])
-      expect(first).toBe('waiting')
-      release()
-      await changing
-      expect(await reading).toEqual(ivy)
-    },
-  )
+// SQLite runs one writer at a time in one process (better-sqlite3 is synchronous): only PostgreSQL
+// has a change in flight for filing to wait for.
+describe.skipIf(!postgresAvailable)('postgres: a new approver in flight', () => {
+  const ivy = { uid: 9, login: 'ivy', name: 'Ivy Approver' }
+  let t: TestStore
+  beforeAll(async () => {
+    t = await createTestStore('postgres')
+  })
+  afterAll(() => t.cleanup())
+
+  it('filing waits for a change of approver in flight, then reads the new one', async () => {
+    const other = await t.openAnother()
+    const { connection_id } = await insertConnection(t.store.db, newConnectionInput(), T0)
+    let release = () => {}
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let updated = () => {}
+    const updating = new Promise<void>((resolve) => {
+      updated = resolve
+    })
+    const changing = t.store.db.transaction().execute(async (trx) => {
+      await updateConnectionPolicy(trx, connection_id, { approver: ivy }, NOW)
+      updated()
+      await held
+    })
+    await updating
+    const reading = other.db.transaction().execute((trx) => approverOf(trx, connection_id))
+    const first = await Promise.race([
+      reading.then(() => 'read'),
+      new Promise((resolve) => setTimeout(() => resolve('waiting'), 300)),
+    ])
+    expect(first).toBe('waiting')
+    release()
+    await changing
+    expect(await reading).toEqual(ivy)
+  })
 })
