@@ -106,18 +106,20 @@ function commandEffects(field: string, meta: FieldMeta, commands: unknown[], ctx
   const comodel = meta.relation ?? `${ctx.model}.${field}`
   const one2many = meta.type === 'one2many'
   const parent = { model: ctx.model, field }
+  // The parent's own write: which records it links to changes.
+  const relink = (via: string): Effect => ({
+    kind: 'write',
+    model: ctx.model,
+    records: ctx.records,
+    values: { [field]: via },
+    method: ctx.method,
+    via,
+    parent,
+  })
   const unlinkRelation = (records: number[] | 'all', via: string): Effect =>
     one2many
       ? { kind: 'delete', model: comodel, records, method: ctx.method, via, parent, irreversible: true }
-      : {
-          kind: 'write',
-          model: ctx.model,
-          records: ctx.records,
-          values: { [field]: via },
-          method: ctx.method,
-          via,
-          parent,
-        }
+      : relink(via)
   const out: Effect[] = []
   for (const command of commands) {
     if (!Array.isArray(command) || !Number.isInteger(command[0])) {
@@ -170,15 +172,7 @@ function commandEffects(field: string, meta: FieldMeta, commands: unknown[], ctx
         out.push(unlinkRelation(ids([id]), via))
         break
       case LINK:
-        out.push({
-          kind: 'write',
-          model: ctx.model,
-          records: ctx.records,
-          values: { [field]: via },
-          method: ctx.method,
-          via,
-          parent,
-        })
+        out.push(relink(via))
         break
       case CLEAR:
         out.push(unlinkRelation('all', via))
