@@ -6,7 +6,7 @@
  * a write that timed out may have been applied, and only the caller knows whether repeating it is safe.
  */
 import { kindOfOdooError, OdooError } from './errors.js'
-import type { HttpPoster } from './http-post.js'
+import type { HttpAnswer, HttpPoster } from './http-post.js'
 import { isReadOnlyMethod } from './read-only.js'
 import type { CallParams, OdooClient, OdooCredentials, OdooSession, OdooVersion } from './types.js'
 import { parseVersion } from './version.js'
@@ -62,30 +62,7 @@ export function createJsonRpcClient(options: JsonRpcClientOptions): OdooClient {
         throw error
       })
     webSession.answered(sid, answer.setCookie)
-    let parsed: { result?: T; error?: JsonRpcErrorBody }
-    try {
-      parsed = JSON.parse(answer.body)
-    } catch (cause) {
-      throw new OdooError(
-        'network',
-        `Odoo at ${options.url} did not answer JSON-RPC (HTTP ${answer.status}, ${answer.contentType || 'no content type'}); is ODOO_URL the Odoo base URL?`,
-        { cause },
-      )
-    }
-    if (
-      typeof parsed !== 'object' ||
-      parsed === null ||
-      (parsed as { jsonrpc?: unknown }).jsonrpc !== '2.0'
-    ) {
-      throw new OdooError(
-        'network',
-        `Odoo at ${options.url} answered HTTP ${answer.status} with something that is not JSON-RPC`,
-      )
-    }
-    if (parsed.error) throw errorFromJsonRpc(parsed.error)
-    // Odoo 17 leaves `result` out when the method returned None (odoo/http.py `_response`), e.g.
-    // sale.order.action_lock or account.move.button_cancel: that is a success.
-    return (parsed.result ?? null) as T
+    return resultOfJsonRpc<T>(answer, options.url)
   }
 
   function session(credentials: OdooCredentials & { uid: number }): OdooSession {
@@ -94,9 +71,7 @@ export function createJsonRpcClient(options: JsonRpcClientOptions): OdooClient {
       uid,
       login,
       call<T>(model: string, method: string, params: CallParams = {}): Promise<T> {
-        const { positional, named } = positionalValues(method, params.args ?? [], params.kwargs ?? {})
-        const args = params.ids ? [params.ids, ...positional] : positional
-        const kwargs = params.context ? { ...named, context: params.context } : named
+        const { args, kwargs } = callArguments(method, params)
         return rpc<T>(
           'object',
           'execute_kw',
@@ -144,6 +119,45 @@ export function createJsonRpcClient(options: JsonRpcClientOptions): OdooClient {
       webSession.close()
       options.http.close()
     },
+  }
+}
+
+/**
+ * The result of an answer in Odoo's JSON-RPC envelope (`/jsonrpc` and the web routes alike), or the
+ * OdooError it carries. A body that is not JSON-RPC (an HTML page, a proxy's error) is a network fault.
+ */
+export function resultOfJsonRpc<T>(answer: HttpAnswer, url: string): T {
+  let parsed: { result?: T; error?: JsonRpcErrorBody }
+  try {
+    parsed = JSON.parse(answer.body)
+  } catch (cause) {
+    throw new OdooError(
+      'network',
+      `Odoo at ${url} did not answer JSON-RPC (HTTP ${answer.status}, ${answer.contentType || 'no content type'}); is ODOO_URL the Odoo base URL?`,
+      { cause },
+    )
+  }
+  if (typeof parsed !== 'object' || parsed === null || (parsed as { jsonrpc?: unknown }).jsonrpc !== '2.0') {
+    throw new OdooError(
+      'network',
+      `Odoo at ${url} answered HTTP ${answer.status} with something that is not JSON-RPC`,
+    )
+  }
+  if (parsed.error) throw errorFromJsonRpc(parsed.error)
+  // Odoo 17 leaves `result` out when the method returned None (odoo/http.py `_response`), e.g.
+  // sale.order.action_lock or account.move.button_cancel: that is a success.
+  return (parsed.result ?? null) as T
+}
+
+/** `args` and `kwargs` of an Odoo call as `call_kw` reads them: ids first, values positional where needed. */
+export function callArguments(
+  method: string,
+  params: CallParams,
+): { args: unknown[]; kwargs: Record<string, unknown> } {
+  const { positional, named } = positionalValues(method, params.args ?? [], params.kwargs ?? {})
+  return {
+    args: params.ids ? [params.ids, ...positional] : positional,
+    kwargs: params.context ? { ...named, context: params.context } : named,
   }
 }
 

@@ -4,11 +4,12 @@
  * Only for checking a password where the API in use takes none (JSON-2 takes API keys only); every
  * tool call still goes through the configured protocol with a connection's API key. The cookie
  * lives in this object alone: never stored, never logged. (Not web-session.ts: that is the anonymous
- * session JSON-RPC calls carry; this one has a user.) Plain fetch, no pooling: a login is rare.
+ * session JSON-RPC calls carry; this one has a user.)
  */
 
 import { OdooError } from './errors.js'
-import { errorFromJsonRpc, positionalValues } from './jsonrpc.js'
+import type { HttpPoster } from './http-post.js'
+import { callArguments, resultOfJsonRpc } from './jsonrpc.js'
 import type { CallParams, OdooCredentials, OdooSession } from './types.js'
 
 export interface WebLogin extends OdooSession {
@@ -16,62 +17,24 @@ export interface WebLogin extends OdooSession {
   close(): Promise<void>
 }
 
-interface Envelope<T> {
-  result?: T
-  error?: {
-    code?: number
-    message?: string
-    data?: { name?: string; message?: string; arguments?: unknown[] }
-  }
-}
-
 export async function openWebLogin(
-  options: { url: string; db: string; timeout_ms: number },
+  options: { url: string; db: string; timeout_ms: number; http: HttpPoster },
   credentials: OdooCredentials,
 ): Promise<WebLogin> {
   let cookie = ''
 
   async function post<T>(path: string, params: Record<string, unknown>): Promise<T> {
-    let response: Response
-    try {
-      response = await fetch(new URL(path, `${options.url}/`), {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-          ...(cookie && { Cookie: cookie }),
-        },
-        body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params, id: 1 }),
-        signal: AbortSignal.timeout(options.timeout_ms),
-        redirect: 'manual',
-      })
-    } catch (cause) {
-      const timedOut = cause instanceof Error && cause.name === 'TimeoutError'
-      throw new OdooError(
-        timedOut ? 'timeout' : 'network',
-        timedOut
-          ? `Odoo at ${options.url} did not answer within ${options.timeout_ms} ms`
-          : `Cannot reach Odoo at ${options.url}: ${(cause as Error).message}`,
-        { cause },
-      )
-    }
+    const answer = await options.http.request(
+      'POST',
+      new URL(path, `${options.url}/`),
+      { jsonrpc: '2.0', method: 'call', params, id: 1 },
+      cookie ? { Cookie: cookie } : {},
+      options.timeout_ms,
+    )
     // Odoo 19 rotates the session id now and then; keep following it.
-    const sid = /(?:^|[,\s])session_id=([^;,\s]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1]
+    const sid = answer.setCookie.map((line) => /^session_id=([^;]+)/.exec(line)?.[1]).find(Boolean)
     if (sid) cookie = `session_id=${sid}`
-    let body: Envelope<T>
-    try {
-      body = (await response.json()) as Envelope<T>
-    } catch (cause) {
-      throw new OdooError(
-        'network',
-        `Odoo at ${options.url} answered ${path} with HTTP ${response.status}, not JSON`,
-        {
-          cause,
-        },
-      )
-    }
-    if (body.error) throw errorFromJsonRpc(body.error)
-    return (body.result ?? null) as T
+    return resultOfJsonRpc<T>(answer, options.url)
   }
 
   const info = await post<{ uid?: unknown } | null>('/web/session/authenticate', {
@@ -91,9 +54,7 @@ export async function openWebLogin(
     uid,
     login: credentials.login,
     call<T>(model: string, method: string, params: CallParams = {}): Promise<T> {
-      const { positional, named } = positionalValues(method, params.args ?? [], params.kwargs ?? {})
-      const args = params.ids ? [params.ids, ...positional] : positional
-      const kwargs = params.context ? { ...named, context: params.context } : named
+      const { args, kwargs } = callArguments(method, params)
       return post<T>(`/web/dataset/call_kw/${encodeURIComponent(model)}/${encodeURIComponent(method)}`, {
         model,
         method,

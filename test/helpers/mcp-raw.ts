@@ -18,10 +18,11 @@ export interface RawAnswer {
 
 let nextId = 1
 
+/** One POST /mcp; `message` as an object, or as the raw body text (e.g. JSON no serializer would write). */
 export async function postMcp(
   url: string,
   token: string,
-  message: Record<string, unknown>,
+  message: Record<string, unknown> | string,
   headers: Record<string, string> = {},
 ): Promise<RawAnswer> {
   const response = await fetch(`${url}/mcp`, {
@@ -33,7 +34,7 @@ export async function postMcp(
       'mcp-protocol-version': '2025-11-25',
       ...headers,
     },
-    body: JSON.stringify(message),
+    body: typeof message === 'string' ? message : JSON.stringify(message),
   })
   const body = await response.text()
   const type = response.headers.get('content-type') ?? ''

@@ -10,6 +10,7 @@ import { MAX_JSON_BODY_DEPTH } from '../../src/app.js'
 import { MAX_ARGUMENT_DEPTH } from '../../src/mcp/server.js'
 import { Cleanups, mcpStdioClient } from '../helpers/countersign.js'
 import { callTool, type Deployment, startDeployment } from '../helpers/deployment.js'
+import { postMcp as postRawMcp } from '../helpers/mcp-raw.js'
 
 /** JSON text of `depth` nested arrays around a 0: what the review sent. */
 function nestedText(depth: number): string {
@@ -34,19 +35,10 @@ describe('deeply nested input', () => {
   let token: string
   let url: string
 
+  /** POST /mcp with a raw body; the one JSON-RPC answer it gets. */
   async function postMcp(body: string): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${url}/mcp`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2025-11-25',
-      },
-      body,
-    })
-    const text = await response.text()
-    return { status: response.status, body: text.startsWith('{') ? JSON.parse(text) : text }
+    const answer = await postRawMcp(url, token, body)
+    return { status: answer.status, body: answer.messages[0] ?? answer.body }
   }
 
   async function filed(): Promise<number> {
