@@ -9,16 +9,6 @@
 
 export type EffectKind = 'create' | 'write' | 'delete' | 'archive' | 'state' | 'send' | 'call'
 
-export const EFFECT_KINDS: readonly EffectKind[] = [
-  'create',
-  'write',
-  'delete',
-  'archive',
-  'state',
-  'send',
-  'call',
-]
-
 /** What makes a write worth naming beyond its field list. */
 export type WriteFlag =
   /** `company_id` / `company_ids`: the record moves to another company. */
@@ -63,5 +53,3 @@ export interface EffectFacts {
   /** Per model, the fields the arguments write (`fields_get`); a field missing here is treated as plain. */
   fields: Record<string, Record<string, FieldMeta>>
 }
-
-export const NO_FACTS: EffectFacts = { fields: {} }
