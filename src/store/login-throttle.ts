@@ -5,6 +5,7 @@
  * (web/login-limit.ts does); keys arrive already hashed.
  */
 import { type Kysely, sql } from 'kysely'
+import { engineOf } from './engine.js'
 import type { Database } from './tables.js'
 import { iso, toDateOrNull } from './values.js'
 
@@ -57,7 +58,8 @@ export async function countFailure(
   const window_start = iso(window)
   const rows = await db
     .insertInto('login_throttle')
-    .values(keys.map((key) => ({ key, window_start, failures: 1, last_success_at: null })))
+    // In key order: attempts racing on shared keys then lock their rows in the same order, never in a cycle.
+    .values([...keys].sort().map((key) => ({ key, window_start, failures: 1, last_success_at: null })))
     .onConflict((conflict) =>
       conflict.column('key').doUpdateSet({
         failures: sql<number>`case when login_throttle.window_start = excluded.window_start then login_throttle.failures + 1 else 1 end`,
@@ -69,15 +71,21 @@ export async function countFailure(
   return counts(rows, window_start)
 }
 
-/** Takes back one failure counted by `countFailure` in that window (never below 0). */
+/**
+ * Takes back one failure counted by `countFailure` in that window (never below 0). One row per
+ * statement: an UPDATE of several rows locks them in whatever order it scans them, which against a
+ * concurrent `countFailure` deadlocked on PostgreSQL (a 500 in the two-replica race test).
+ */
 export async function uncountFailure(db: Kysely<Database>, keys: string[], window: Date): Promise<void> {
-  await db
-    .updateTable('login_throttle')
-    .set({ failures: sql<number>`failures - 1` })
-    .where('key', 'in', keys)
-    .where('window_start', '=', iso(window))
-    .where('failures', '>', 0)
-    .execute()
+  for (const key of [...keys].sort()) {
+    await db
+      .updateTable('login_throttle')
+      .set({ failures: sql<number>`failures - 1` })
+      .where('key', '=', key)
+      .where('window_start', '=', iso(window))
+      .where('failures', '>', 0)
+      .execute()
+  }
 }
 
 /** Clears the failures of `key` and records that the password was right at `at`. */
@@ -89,17 +97,25 @@ export async function recordSuccess(db: Kysely<Database>, key: string, at: Date)
     .execute()
 }
 
-/** Deletes rows whose window started before `window_before` and that hold no success since `success_before`. */
+/**
+ * Deletes rows whose window started before `window_before` and that hold no success since
+ * `success_before`. On PostgreSQL it skips rows an attempt holds right now (they are in use, so not
+ * stale, and waiting for them while holding others could deadlock); SQLite has one writer at a time.
+ */
 export async function pruneThrottle(
   db: Kysely<Database>,
   window_before: Date,
   success_before: Date,
 ): Promise<void> {
-  await db
-    .deleteFrom('login_throttle')
+  const stale = db
+    .selectFrom('login_throttle')
+    .select('key')
     .where('window_start', '<', iso(window_before))
     .where((eb) =>
       eb.or([eb('last_success_at', 'is', null), eb('last_success_at', '<', iso(success_before))]),
     )
+  await db
+    .deleteFrom('login_throttle')
+    .where('key', 'in', engineOf(db) === 'postgres' ? stale.forUpdate().skipLocked() : stale)
     .execute()
 }
