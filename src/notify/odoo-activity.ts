@@ -82,21 +82,21 @@ export function createActivityNotifier(options: ActivityNotifierOptions): Notifi
 
   async function lookUp(): Promise<{ todo: number; partnerModel: number }> {
     const [module, name] = splitXmlId('mail.mail_activity_data_todo')
-    const [[todo], [partnerModel]] = await Promise.all([
-      service.call<Array<{ res_id: number }>>('ir.model.data', 'search_read', {
-        kwargs: {
-          domain: [
-            ['module', '=', module],
-            ['name', '=', name],
-          ],
-          fields: ['res_id'],
-          limit: 1,
-        },
-      }),
-      service.call<Array<{ id: number }>>('ir.model', 'search_read', {
-        kwargs: { domain: [['model', '=', 'res.partner']], fields: ['id'], limit: 1 },
-      }),
-    ])
+    // One after the other, once per process: a service user without rights then always meets the
+    // same refusal first, and the reason stored on the request does not depend on which answer came first.
+    const [todo] = await service.call<Array<{ res_id: number }>>('ir.model.data', 'search_read', {
+      kwargs: {
+        domain: [
+          ['module', '=', module],
+          ['name', '=', name],
+        ],
+        fields: ['res_id'],
+        limit: 1,
+      },
+    })
+    const [partnerModel] = await service.call<Array<{ id: number }>>('ir.model', 'search_read', {
+      kwargs: { domain: [['model', '=', 'res.partner']], fields: ['id'], limit: 1 },
+    })
     if (!todo || !partnerModel) throw new Error('Odoo has no "To Do" activity type or no res.partner model')
     return { todo: todo.res_id, partnerModel: partnerModel.id }
   }
