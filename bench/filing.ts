@@ -2,7 +2,7 @@
  * Figure 2: filing a gated request (`update_record` of a quotation, or of a partner with a real
  * Odoo; never approved, so nothing is written). Each call sets another value: an identical call
  * while its request is pending would only point to that request (approvals/file-request.ts). End to end through MCP at concurrency 1 and 32 (latency and filings per second), and in
- * this process with the product's own functions: `fileRequest` with its Odoo session and notifier
+ * this process with the product's own functions: `gateCall` (effects read, gate, filing) with its Odoo session and notifier
  * wrapped by timers, so Countersign's own share = total − time spent waiting for Odoo; and each of
  * its pieces (validation, summary, fingerprint, the request + audit transaction, the filing limits'
  * lock and counts, the read-back and activity ids, the tool_call audit row) timed alone. Nothing here
@@ -10,7 +10,7 @@
  * the deployment sets far above their defaults (bench/deployment.ts).
  */
 import { performance } from 'node:perf_hooks'
-import { fileRequest } from '../src/approvals/file-request.js'
+import { gateCall } from '../src/approvals/gate-call.js'
 import { fingerprint } from '../src/domain/canonical-json.js'
 import { expiresAt } from '../src/domain/decide.js'
 import { summarize } from '../src/domain/summary.js'
@@ -113,7 +113,7 @@ export async function filing(
   const e2e32 = await measure(file, { warmup: 50, count: n * 2, concurrency: 32 })
   mcp.close()
 
-  // In process, the real fileRequest with the Odoo waits timed apart.
+  // In process, the real gateCall with the Odoo waits timed apart.
   const principal = await resolvePrincipal(
     { db: runtime.store.db, odoo: runtime.odoo, secrets: runtime.secrets },
     d.gated.token,
@@ -132,7 +132,9 @@ export async function filing(
     const ctx = { odoo: session, odoo_major: runtime.odoo_major, protocol: runtime.odoo.protocol }
     const t0 = performance.now()
     const parsed = updateRecord.input.parse(nextArgs())
-    const output = await fileRequest(deps, { ...principal, odoo: session }, updateRecord, parsed, ctx)
+    // gateCall as mcp/server.ts calls it: the effects read, the gate decides (update_record is gated by name).
+    const output = await gateCall(deps, { ...principal, odoo: session }, updateRecord, parsed, ctx)
+    if (!output) throw new Error('update_record was not filed')
     // The tool_call audit row mcp/server.ts writes after every call.
     await appendAudit(runtime.store.db, {
       at: new Date(),
@@ -255,7 +257,7 @@ export async function filing(
       summary: e2e32,
       ratio: ratioOf(e2e32, e2e1, 'c=1'),
     },
-    { section, name: 'in process: fileRequest + tool_call audit', summary: totalS },
+    { section, name: 'in process: gateCall + tool_call audit', summary: totalS },
     { section, name: '  of which Odoo look-ups (describe + activity)', summary: odooS },
     {
       section,

@@ -9,9 +9,12 @@
 
 import { OUTCOME_UNKNOWN } from '../domain/approval-request.js'
 import { sha256Hex } from '../domain/canonical-json.js'
+import { type DriftChange, driftRefusal } from '../domain/effects/drift.js'
 import { toolAvailable } from '../domain/policy.js'
 import { policyOf, principalOf } from '../mcp/principal.js'
 import { isExpectedToolError, toolErrorResult } from '../mcp/tool-errors.js'
+import { isOdooError } from '../odoo/errors.js'
+import type { OdooSession } from '../odoo/types.js'
 import {
   type ApprovalRequest,
   getApprovalRequest,
@@ -21,6 +24,8 @@ import { claimExecution, failStaleRunning, finishExecution } from '../store/appr
 import { type Connection, getConnection } from '../store/connections.js'
 import { odooTool } from '../tools/catalog.js'
 import type { ApprovalsDeps } from './deps.js'
+import { driftSince } from './effect-facts.js'
+import { storedPreview } from './review.js'
 
 /** Refusals found before any call reaches Odoo; the request ends in error with this text. */
 class NotExecutable extends Error {}
@@ -115,8 +120,32 @@ async function prepare(deps: ApprovalsDeps, request_id: number) {
   if (blocked !== null || !connection) throw new NotExecutable(`${blocked}; nothing was executed`)
   // The requester's own credentials: Odoo applies the requester's rights, not the approver's.
   const principal = principalOf(deps, connection)
+  await refuseOnDrift(deps, principal.odoo, request_id)
   const ctx = { odoo: principal.odoo, odoo_major: deps.odoo_major, protocol: deps.odoo.protocol }
+  const problem = tool.check?.(ctx, parsed.data) ?? null
+  if (problem !== null)
+    throw new NotExecutable(`the stored arguments are not valid here: ${problem}; nothing was executed`)
   return { run: () => tool.run(ctx, parsed.data), login: principal.odoo.login, tool: tool.name }
+}
+
+/**
+ * The drift guard at execution: the records the approver was shown are read again, as the requester,
+ * and any change since filing means the call does not run. Between this read and the call there is
+ * no gap Countersign can close; Odoo has no compare-and-set across calls.
+ */
+async function refuseOnDrift(deps: ApprovalsDeps, odoo: OdooSession, request_id: number): Promise<void> {
+  const preview = await storedPreview(deps, request_id)
+  if (!preview || preview.fingerprint.length === 0) return
+  let drift: DriftChange[]
+  try {
+    drift = await driftSince(odoo, preview.fingerprint)
+  } catch (error) {
+    if (!isOdooError(error)) throw error
+    throw new NotExecutable(
+      `Not executed: could not read the records again to check they did not change since filing (${error.message}). Nothing was done in Odoo.`,
+    )
+  }
+  if (drift.length > 0) throw new NotExecutable(driftRefusal(drift))
 }
 
 /**

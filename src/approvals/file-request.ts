@@ -10,6 +10,8 @@
 import type { Kysely } from 'kysely'
 import { fingerprint } from '../domain/canonical-json.js'
 import { expiresAt } from '../domain/decide.js'
+import type { Effect } from '../domain/effects/effect.js'
+import { previewLines } from '../domain/effects/preview.js'
 import {
   alreadyPendingMessage,
   type FilingRefusal,
@@ -24,6 +26,7 @@ import {
   countFilingLoad,
   findPendingTwin,
   insertApprovalRequest,
+  insertRequestPreview,
 } from '../store/approval-requests.js'
 import { setNotification } from '../store/approval-transitions.js'
 import { appendAudit } from '../store/audit-log.js'
@@ -32,6 +35,8 @@ import type { Database } from '../store/tables.js'
 import { clip } from '../tools/facts.js'
 import { type Tool, type ToolContext, ToolError, type ToolOutput } from '../tools/tool.js'
 import type { ApprovalsDeps } from './deps.js'
+import { previewOf } from './effect-facts.js'
+import { storedPreview } from './review.js'
 
 export function requestLink(public_url: string, request_id: number): string {
   return `${public_url}/approvals/${request_id}`
@@ -42,12 +47,20 @@ type Filing =
   | { outcome: 'filed' | 'twin'; request: ApprovalRequest }
   | { outcome: 'refused'; refusal: FilingRefusal }
 
+/** Why the call files, and what it will do (approvals/gate-call.ts worked both out). */
+export interface Gated {
+  effects: Effect[]
+  /** The gate's reasons: the tool's name, or the effects the connection gates. */
+  because: string[]
+}
+
 export async function fileRequest(
   deps: ApprovalsDeps,
   principal: Principal,
   tool: Tool,
   args: unknown,
   ctx: ToolContext,
+  gated: Gated,
 ): Promise<ToolOutput> {
   const frozen = fingerprint(args)
   const bytes = Buffer.byteLength(frozen.arguments, 'utf8')
@@ -72,7 +85,10 @@ export async function fileRequest(
   const early = await limitReached(deps.db, deps, principal.connection_id, deps.clock())
   if (early) throw refused(principal, tool, early)
 
-  const facts = tool.describe ? await tool.describe(ctx, args) : null
+  const [facts, preview] = await Promise.all([
+    tool.describe ? tool.describe(ctx, args) : null,
+    previewOf(ctx.odoo, gated.effects),
+  ])
   const summary = facts ? summarize(facts) : `Run ${tool.name} with ${clip(JSON.stringify(args), 300)}.`
   const now = deps.clock()
   // The request and its audit entry land together or not at all. The identical request and the
@@ -104,6 +120,7 @@ export async function fileRequest(
       requested_at: now,
       expires_at: expiresAt(now, principal.policy.approval_expiry_hours),
     })
+    await insertRequestPreview(trx, request.request_id, JSON.stringify(preview))
     await appendAudit(trx, {
       at: now,
       event: 'request_filed',
@@ -114,7 +131,12 @@ export async function fileRequest(
       actor_login: principal.odoo.login,
       tool: tool.name,
       model: request.model,
-      detail: { summary, arguments_sha256: frozen.arguments_sha256, approver: approver?.login ?? null },
+      detail: {
+        summary,
+        arguments_sha256: frozen.arguments_sha256,
+        approver: approver?.login ?? null,
+        because: gated.because,
+      },
     })
     return { outcome: 'filed', request }
   })
@@ -132,6 +154,7 @@ export async function fileRequest(
     status: 'pending_approval',
     request_id: filed.request.request_id,
     summary,
+    because: gated.because,
     approver: reviewer(filed.request),
     expires_at: filed.request.expires_at.toISOString(),
     message: pendingMessage(filed.request),
@@ -224,10 +247,12 @@ export async function notifyFiled(deps: ApprovalsDeps, request: ApprovalRequest)
         ]
       : await deps.admins.listAdmins()
     ).filter((p) => p.uid !== request.requester_uid)
+  const preview = await storedPreview(deps, request_id)
   const notice = await deps.notifier.requestFiled(
     request,
     recipients,
     requestLink(deps.public_url, request_id),
+    preview ? previewLines(preview) : [],
   )
   await setNotification(deps.db, request_id, notice)
 }

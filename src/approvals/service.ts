@@ -12,14 +12,14 @@ import { decideOnRequest } from './decide-request.js'
 import type { Actor, ApprovalsDeps } from './deps.js'
 import { recoverStale } from './execute.js'
 import { expirePending } from './expire.js'
-import { fileRequest } from './file-request.js'
+import { gateCall } from './gate-call.js'
 import { notifyReassigned } from './reassign.js'
 import { checkApprovalStatusTool, listMyApprovalRequestsTool } from './tools.js'
 import { getVisibleRequest, listVisibleRequests } from './view.js'
 
 export function createApprovals(deps: ApprovalsDeps) {
   const gate: ApprovalGate = {
-    file: (principal, tool, args, ctx) => fileRequest(deps, principal, tool, args, ctx),
+    check: (principal, tool, args, ctx) => gateCall(deps, principal, tool, args, ctx),
     tools: [checkApprovalStatusTool(deps), listMyApprovalRequestsTool(deps)],
   }
   return {

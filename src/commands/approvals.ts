@@ -4,7 +4,10 @@
  * API key). The server decides everything; a refusal prints its message and exits non-zero.
  * Everything printed comes from Odoo or the store, so it goes through domain/terminal-text.ts.
  */
+
+import type { Review } from '../approvals/review.js'
 import { type Env, readClientConfig } from '../config.js'
+import { previewLines } from '../domain/effects/preview.js'
 import { printable, printableJson } from '../domain/terminal-text.js'
 
 class ApiRefusal extends Error {
@@ -64,6 +67,8 @@ interface Described {
   error: string | null
   will_not_run?: string | null
   notification_error?: string | null
+  effects?: Review['effects']
+  drift?: Review['drift']
 }
 
 function show(r: Described): string {
@@ -73,6 +78,7 @@ function show(r: Described): string {
     ...(r.notification_error
       ? [`  WARNING: the approver was not notified in Odoo: ${r.notification_error}`]
       : []),
+    ...driftLines(r.drift ?? null),
     `  tool:             ${r.tool}`,
     `  status:           ${r.status} (execution ${r.execution_status})`,
     `  requester:        ${r.requester.login} (${r.requester.name})`,
@@ -82,11 +88,28 @@ function show(r: Described): string {
   ]
   if (r.decided_by) lines.push(`  decided by:       ${r.decided_by.login} at ${r.decided_at}`)
   if (r.approver_note) lines.push(`  approver note:    ${r.approver_note}`)
+  if (r.effects) {
+    lines.push('  what it will do:')
+    lines.push(
+      ...previewLines({ effects: r.effects.items, more_effects: r.effects.more, fingerprint: [] }).map(
+        (l) => `    ${l}`,
+      ),
+    )
+  }
   lines.push(`  arguments sha256: ${r.arguments_sha256}`, `  arguments:        ${printableJson(r.arguments)}`)
   if (r.result !== null) lines.push(`  result:           ${printableJson(r.result)}`)
   if (r.error) lines.push(`  error:            ${r.error}`)
   // Each line on its own: a newline inside a name or a note must not start a line of its own.
   return lines.map(printable).join('\n')
+}
+
+/** Whether the records changed since filing: said first, since approving would then run nothing. */
+function driftLines(drift: Review['drift']): string[] {
+  if (!drift) return []
+  if (drift.changed === null)
+    return [`  NOTE: could not check whether the records changed since filing: ${drift.error}`]
+  if (!drift.changed) return [`  unchanged since filing (checked ${drift.checked_at})`]
+  return [`  WARNING: the records changed since filing; approving will run nothing: ${drift.text}`]
 }
 
 export async function approvalsList(

@@ -10,7 +10,7 @@
 import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server'
 import { z } from 'zod'
 import { nestedDeeperThan } from '../domain/json-depth.js'
-import { needsApproval, toolAvailable } from '../domain/policy.js'
+import { toolAvailable } from '../domain/policy.js'
 import type { Logger } from '../logger.js'
 import type { NewAuditEntry } from '../store/audit-log.js'
 import { ODOO_TOOLS } from '../tools/catalog.js'
@@ -34,9 +34,12 @@ export interface ServiceTool<Schema extends z.ZodType = z.ZodType> {
   run(principal: Principal, args: z.output<Schema>): Promise<ToolOutput>
 }
 
-/** Files a gated call instead of running it; returns the `pending_approval` output. */
+/**
+ * Decides whether a call must wait for approval, and files it if so: returns the `pending_approval`
+ * output, or null when the call may run now.
+ */
 export interface ApprovalGate {
-  file(principal: Principal, tool: Tool, args: unknown, ctx: ToolContext): Promise<ToolOutput>
+  check(principal: Principal, tool: Tool, args: unknown, ctx: ToolContext): Promise<ToolOutput | null>
   tools: readonly ServiceTool[]
 }
 
@@ -216,10 +219,16 @@ export function createMcpServer(
     try {
       let output: ToolOutput
       let outcome = 'ok'
+      const problem = odooTool?.check?.(ctx, args) ?? null
+      if (problem !== null)
+        throw new ToolError(`Invalid arguments for ${name}: ${problem}. Nothing was done.`, {
+          outcome: 'invalid_arguments',
+        })
+      const filed = odooTool ? await mcp.gate.check(principal, odooTool, args, ctx) : null
       if (serviceTool) {
         output = await serviceTool.run(principal, args)
-      } else if (odooTool && needsApproval(principal.policy, name)) {
-        output = await mcp.gate.file(principal, odooTool, args, ctx)
+      } else if (filed) {
+        output = filed
         outcome = 'pending_approval'
       } else {
         output = await (odooTool as Tool).run(ctx, args)

@@ -40,11 +40,16 @@ export interface Notifier {
     request: ApprovalRequest,
     recipients: () => Promise<OdooPerson[]>,
     link: string,
+    /** The effect preview as lines (domain/effects/preview.ts `previewLines`), already sanitised. */
+    details?: readonly string[],
   ): Promise<FiledNotice>
   /** Marks the request's activities done, with what happened as feedback. */
   requestClosed(request: ApprovalRequest, feedback: string): Promise<void>
   health(): NotificationHealth
 }
+
+/** The activity is a pointer to the console, not the review itself: the first lines of the preview. */
+const NOTE_DETAIL_LINES = 30
 
 /** Enough for Odoo's longest access-rights message; the rest of a traceback-like text helps nobody. */
 export const NOTIFICATION_ERROR_LIMIT = 500
@@ -102,7 +107,7 @@ export function createActivityNotifier(options: ActivityNotifierOptions): Notifi
   }
 
   return {
-    async requestFiled(request, recipients, link) {
+    async requestFiled(request, recipients, link, details = []) {
       let people: OdooPerson[]
       try {
         people = await recipients()
@@ -127,7 +132,13 @@ export function createActivityNotifier(options: ActivityNotifierOptions): Notifi
         const partner = user?.partner_id ? user.partner_id[0] : null
         if (partner === null)
           throw new Error(`cannot find the contact of Odoo user ${request.requester_login}`)
-        const note = `<p>${escapeHtml(request.summary)}</p><p>Requested by ${escapeHtml(request.requester_name)} through Countersign. <a href="${escapeHtml(link)}">Review request #${request.request_id}</a></p>`
+        const shown = details.slice(0, NOTE_DETAIL_LINES)
+        const more = details.length > shown.length ? `<li>… see the request for the rest</li>` : ''
+        const preview =
+          shown.length > 0
+            ? `<ul>${shown.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}${more}</ul>`
+            : ''
+        const note = `<p>${escapeHtml(request.summary)}</p>${preview}<p>Requested by ${escapeHtml(request.requester_name)} through Countersign. <a href="${escapeHtml(link)}">Review request #${request.request_id}</a></p>`
         const created = await service.call<number | number[]>('mail.activity', 'create', {
           kwargs: {
             vals_list: people.map((person) => ({

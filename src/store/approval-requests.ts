@@ -109,6 +109,25 @@ export async function insertApprovalRequest(
   return approvalRequestFromRow(row)
 }
 
+/** Stores the request's effect preview (JSON text), in the filing transaction. */
+export async function insertRequestPreview(
+  db: Kysely<Database>,
+  request_id: number,
+  preview: string,
+): Promise<void> {
+  await db.insertInto('approval_request_preview').values({ request_id, preview }).execute()
+}
+
+/** The request's effect preview as JSON text; null for a request filed before previews existed. */
+export async function getRequestPreview(db: Kysely<Database>, request_id: number): Promise<string | null> {
+  const row = await db
+    .selectFrom('approval_request_preview')
+    .select('preview')
+    .where('request_id', '=', request_id)
+    .executeTakeFirst()
+  return row?.preview ?? null
+}
+
 export async function getApprovalRequest(
   db: Kysely<Database>,
   request_id: number,

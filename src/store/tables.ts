@@ -113,9 +113,16 @@ export interface LoginThrottleTable {
   last_success_at: string | null
 }
 
+/** The effect preview and drift fingerprint of a request (migration 0009), JSON text written once. */
+export interface ApprovalRequestPreviewTable {
+  request_id: number
+  preview: string
+}
+
 export interface Database {
   connection: ConnectionTable
   approval_request: ApprovalRequestTable
+  approval_request_preview: ApprovalRequestPreviewTable
   audit_log: AuditLogTable
   login_throttle: LoginThrottleTable
 }

@@ -39,6 +39,12 @@ export interface Tool<Schema extends z.ZodType = z.ZodType> {
   writes: boolean
   /** The model a call touches, for the audit log and the approval list. */
   model(args: z.output<Schema>): string | null
+  /**
+   * What the schema cannot see but would make the call fail at execution (it depends on how this
+   * server reaches Odoo): a message naming the argument, or null. Checked before a call runs or is
+   * filed, so an invalid call is never queued for an approver.
+   */
+  check?(ctx: ToolContext, args: z.output<Schema>): string | null
   run(ctx: ToolContext, args: z.output<Schema>): Promise<ToolOutput>
   /** Reads what the approval summary needs; never changes anything. */
   describe?(ctx: ToolContext, args: z.output<Schema>): Promise<SummaryFacts>

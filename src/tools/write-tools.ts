@@ -7,7 +7,7 @@
 import { z } from 'zod'
 import { modelFact, paramsPreview, recordsFacts } from './facts.js'
 import { modelName, recordId, recordIds, values } from './schemas.js'
-import { defineTool, ToolError } from './tool.js'
+import { defineTool } from './tool.js'
 
 export const createRecord = defineTool({
   name: 'create_record',
@@ -141,6 +141,12 @@ export const executeMethod = defineTool({
         .describe('Positional parameters after ids (JSON-RPC only)'),
       kwargs: z
         .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), z.unknown())
+        .refine(
+          (kwargs) =>
+            !('context' in kwargs) ||
+            (typeof kwargs.context === 'object' && kwargs.context !== null && !Array.isArray(kwargs.context)),
+          { message: 'context must be an object, e.g. {"lang": "en_US"}', path: ['context'] },
+        )
         .optional()
         .describe('Named parameters'),
     })
@@ -148,14 +154,13 @@ export const executeMethod = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   writes: true,
   model: (args) => args.model,
+  check({ protocol }, args) {
+    // Odoo's JSON-2 API binds parameters by name only (odoo/json2.ts refuses positional ones).
+    if (protocol === 'json2' && args.args && args.args.length > 0)
+      return 'args: positional parameters work over JSON-RPC only, and this server reaches Odoo over JSON-2; pass them by name in kwargs'
+    return null
+  },
   async run({ odoo }, args) {
-    if (
-      args.kwargs &&
-      'context' in args.kwargs &&
-      (typeof args.kwargs.context !== 'object' || args.kwargs.context === null)
-    ) {
-      throw new ToolError('kwargs.context must be an object')
-    }
     const result = await odoo.call<unknown>(args.model, args.method, {
       ...(args.ids ? { ids: args.ids } : {}),
       ...(args.args ? { args: args.args } : {}),

@@ -19,6 +19,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Actor } from '../approvals/deps.js'
 import { executionBlocker } from '../approvals/execute.js'
+import { reviewOf } from '../approvals/review.js'
 import { describeRequest, listItem } from '../approvals/view.js'
 import { APPROVAL_STATUSES } from '../domain/approval-request.js'
 import type { Runtime } from '../runtime.js'
@@ -193,13 +194,19 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
     const found = await approvals.get(actor, id)
     if (!found) throw notFound()
     // What the console warns of above its buttons, for the CLI's approvers too.
-    const will_not_run =
-      found.status === 'pending'
-        ? executionBlocker(found, await getConnection(runtime.store.db, found.connection_id))
-        : null
+    const connection = await getConnection(runtime.store.db, found.connection_id)
+    const will_not_run = found.status === 'pending' ? executionBlocker(found, connection) : null
+    const review = await reviewOf(approvals.deps, found, connection)
     // Not in describeRequest: that is also check_approval_status's answer, and the AI has no use for
-    // why the service user could not reach the approver; the people reviewing the request do.
-    return { ...describeRequest(found, actor), will_not_run, notification_error: found.notification_error }
+    // why the service user could not reach the approver, nor for the preview it filed; the people
+    // reviewing the request do.
+    return {
+      ...describeRequest(found, actor),
+      will_not_run,
+      notification_error: found.notification_error,
+      effects: review.effects,
+      drift: review.drift,
+    }
   })
 
   for (const verdict of ['approve', 'reject'] as const) {

@@ -17,12 +17,11 @@ import type { Client } from '@modelcontextprotocol/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Cleanups } from '../helpers/countersign.js'
 import { postgresAvailable } from '../helpers/databases.js'
-import { type Deployment, eventually, startDeployment } from '../helpers/deployment.js'
+import { callTool, type Deployment, eventually, startDeployment } from '../helpers/deployment.js'
 import { addSandboxUser, file, gatedAi, SECOND_ADMIN_GROUPS, writesOf } from './helpers.js'
 
 const ROUNDS = 200
 const FILING_CONCURRENCY = 8
-const PARTNER = 10
 
 interface Attempt {
   login: 'admin' | 'admin2'
@@ -67,12 +66,19 @@ for (const { engine, replicas } of SETUPS) {
       afterAll(() => cleanups.run())
 
       it(`1. files ${ROUNDS} update_record requests; nothing is written yet`, async () => {
+        // One contact per round: an approved round changes its contact, and a request whose record
+        // changed after filing would (rightly) not run (the drift guard).
+        const partners: number[] = []
+        for (let i = 0; i < ROUNDS; i++) {
+          const made = await callTool(ai, 'create_record', { model: 'res.partner', values: { name: `Race ${i}` } })
+          partners.push(made.id as number)
+        }
         d.sandbox.resetWrites()
         for (let start = 0; start < ROUNDS; start += FILING_CONCURRENCY) {
           const batch = Array.from({ length: Math.min(FILING_CONCURRENCY, ROUNDS - start) }, (_, k) =>
             file(ai, 'update_record', {
               model: 'res.partner',
-              ids: [PARTNER],
+              ids: [partners[start + k] as number],
               values: { phone: `+1 555 ${String(start + k).padStart(4, '0')}` },
             }),
           )

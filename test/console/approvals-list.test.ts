@@ -48,7 +48,8 @@ describe('approvals list and outcomes', () => {
     expect(page.text).toContain('<h2 id="outcome-h">Error</h2>')
     const stored = JSON.parse((await agents.admin.api('GET', `/api/approvals/${second}`)).text)
     expect(stored.execution_status).toBe('error')
-    expect(stored.error).toMatch(/does not exist|deleted/)
+    // Deleted after filing: the drift guard finds it gone and runs nothing.
+    expect(stored.error).toMatch(/no longer exists/)
     expect(page.text).toContain(escapeHtml(stored.error))
   })
 

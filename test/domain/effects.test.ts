@@ -5,7 +5,7 @@
  * update_record, messages to followers, and execute_method under another verb.
  */
 import { describe, expect, it } from 'vitest'
-import { effectsOf, factsNeeded, type ToolCall } from '../../src/domain/effects/derive.js'
+import { effectsOf, factsNeeded, type ToolCall, unknownFields } from '../../src/domain/effects/derive.js'
 import type { Effect, EffectFacts } from '../../src/domain/effects/effect.js'
 import { describe as describeEffect, gate } from '../../src/domain/effects/gate.js'
 import { methodKind } from '../../src/domain/effects/methods.js'
@@ -294,13 +294,62 @@ describe('effects of a call', () => {
     expect(line).toMatchObject({ kind: 'write', model: 'sale.order.line', records: [71], flags: ['amount'] })
   })
 
-  it('without field types, an x2many command is not mistaken for a plain value only where the type is known', () => {
+  it('without field types, a value shaped like x2many commands is read as one2many commands (they may delete)', () => {
     const found = effectsOf(
       { tool: 'update_record', args: { model: 'sale.order', ids: [5], values: { order_line: [[2, 71]] } } },
       { fields: {} },
     )
-    // Not knowing the field is a one2many, it is a write of the raw value: the facts are needed.
-    expect(kinds(found)).toEqual([['write', 'sale.order', [5]]])
+    expect(kinds(found)).toEqual([['delete', 'sale.order.order_line', [71]]])
+    // A list that is not commands stays a plain value.
+    const plain = effectsOf(
+      { tool: 'update_record', args: { model: 'sale.order', ids: [5], values: { tags: ['a', 'b'] } } },
+      { fields: {} },
+    )
+    expect(kinds(plain)).toEqual([['write', 'sale.order', [5]]])
+  })
+
+  it('reads the comodel of a command that carries values, and finds a delete nested inside it', () => {
+    const call: ToolCall = {
+      tool: 'update_record',
+      args: { model: 'res.partner', ids: [9], values: { child_ids: [[1, 33, { child_ids: [[2, 44]] }]] } },
+    }
+    // First round: the written model's fields; then, child_ids being a one2many, its comodel's.
+    expect(factsNeeded(call)).toEqual([{ model: 'res.partner', fields: ['child_ids'] }])
+    const facts: EffectFacts = {
+      fields: { 'res.partner': { child_ids: FACTS.fields['res.partner']?.child_ids as never } },
+    }
+    expect(factsNeeded(call, facts)).toEqual([{ model: 'res.partner', fields: ['child_ids'] }])
+    expect(kinds(effectsOf(call, facts))).toContainEqual(['delete', 'res.partner', [44]])
+    const lines: ToolCall = {
+      tool: 'update_record',
+      args: {
+        model: 'sale.order',
+        ids: [5],
+        values: { order_line: [[1, 71, { product_uom_qty: 3, bogus: 1 }]] },
+      },
+    }
+    expect(factsNeeded(lines, FACTS)).toEqual([
+      { model: 'sale.order', fields: ['order_line'] },
+      { model: 'sale.order.line', fields: ['bogus', 'product_uom_qty'] },
+    ])
+  })
+
+  it('names the fields Odoo does not know, on the model and inside commands', () => {
+    const call: ToolCall = {
+      tool: 'update_record',
+      args: {
+        model: 'sale.order',
+        ids: [5],
+        values: { nope: 1, order_line: [[0, 0, { name: 'x', bogus: 2 }]] },
+      },
+    }
+    expect(unknownFields(call, FACTS)).toEqual(['sale.order.nope', 'sale.order.line.bogus'])
+    expect(
+      unknownFields(
+        { tool: 'update_record', args: { model: 'res.partner', ids: [1], values: { phone: 'x' } } },
+        FACTS,
+      ),
+    ).toEqual([])
   })
 
   it('says which field types it needs read from Odoo, and none when the arguments are enough', () => {

@@ -6,7 +6,7 @@
  */
 import type { Effect, EffectFacts } from './effect.js'
 import { methodKind } from './methods.js'
-import { effectsOfValues } from './values.js'
+import { effectsOfValues, fieldsOf } from './values.js'
 
 export interface ToolCall {
   tool: string
@@ -19,21 +19,20 @@ export type TransitionTargets = Readonly<Record<string, Readonly<Record<string, 
 export function effectsOf(call: ToolCall, facts: EffectFacts, transitions: TransitionTargets = {}): Effect[] {
   const a = call.args
   const model = typeof a.model === 'string' ? a.model : ''
-  const fieldsOf = (m: string) => (Object.hasOwn(facts.fields, m) ? (facts.fields[m] ?? {}) : {})
   switch (call.tool) {
     case 'create_record':
       return effectsOfValues(dict(a.values), {
         model,
         records: [],
         method: 'create',
-        fields: fieldsOf(model),
+        facts,
       })
     case 'update_record':
       return effectsOfValues(dict(a.values), {
         model,
         records: ids(a.ids),
         method: 'write',
-        fields: fieldsOf(model),
+        facts,
       })
     case 'delete_record':
       return [{ kind: 'delete', model, records: ids([a.id]), method: 'unlink', irreversible: true }]
@@ -73,6 +72,7 @@ export function effectsOf(call: ToolCall, facts: EffectFacts, transitions: Trans
           records: ids([a.template_id]),
           method: 'send_mail',
           via: `a test email to ${String(a.email_to)}`,
+          audience: [String(a.email_to)],
           irreversible: true,
         },
       ]
@@ -88,7 +88,7 @@ export function effectsOf(call: ToolCall, facts: EffectFacts, transitions: Trans
         },
       ]
     case 'execute_method':
-      return methodEffects(model, String(a.method), a, fieldsOf(model))
+      return methodEffects(model, String(a.method), a, facts)
     default:
       return []
   }
@@ -96,10 +96,59 @@ export function effectsOf(call: ToolCall, facts: EffectFacts, transitions: Trans
 
 /**
  * What must be read from Odoo before `effectsOf` can answer: for each model, the fields whose type
- * decides the effect (the keys of the values a call writes or creates with). Empty when the
- * arguments alone are enough.
+ * decides the effect — the keys of the values a call writes or creates with, and, once a field is
+ * known to be an x2many, the keys of the values its commands carry on the comodel (`order_line:
+ * [[1, 7, {product_uom_qty: 3}]]` needs sale.order.line's fields). Call again with the facts read so
+ * far until nothing new is asked (the reader stops at a few rounds). Empty when the arguments alone
+ * are enough.
  */
-export function factsNeeded(call: ToolCall): Array<{ model: string; fields: string[] }> {
+export function factsNeeded(call: ToolCall, facts: EffectFacts = { fields: {} }): FieldsWanted[] {
+  const wanted = new Map<string, Set<string>>()
+  const visit = (model: string, values: Record<string, unknown>, depth: number) => {
+    const set = wanted.get(model) ?? new Set<string>()
+    wanted.set(model, set)
+    const known = fieldsOf(facts, model)
+    for (const [field, value] of Object.entries(values)) {
+      set.add(field)
+      const meta = Object.hasOwn(known, field) ? known[field] : undefined
+      if (depth >= MAX_NESTING || !meta?.relation || !Array.isArray(value)) continue
+      if (meta.type !== 'one2many' && meta.type !== 'many2many') continue
+      for (const command of value) {
+        if (Array.isArray(command) && (command[0] === 0 || command[0] === 1) && isDict(command[2]))
+          visit(meta.relation, command[2], depth + 1)
+      }
+    }
+  }
+  for (const site of valueSites(call)) visit(site.model, site.values, 0)
+  return [...wanted]
+    .filter(([, fields]) => fields.size > 0)
+    .map(([model, fields]) => ({ model, fields: [...fields].sort() }))
+}
+
+export interface FieldsWanted {
+  model: string
+  fields: string[]
+}
+
+/** x2many commands nest (a line created inside an order created inside…); deeper is not followed. */
+const MAX_NESTING = 3
+
+/**
+ * Fields a call writes that Odoo does not know (or does not show this user), as `model.field`:
+ * the call would fail at execution, so it fails at filing instead. Needs the facts `factsNeeded` asked.
+ */
+export function unknownFields(call: ToolCall, facts: EffectFacts): string[] {
+  const found: string[] = []
+  for (const { model, fields } of factsNeeded(call, facts)) {
+    if (!Object.hasOwn(facts.fields, model)) continue
+    const known = fieldsOf(facts, model)
+    for (const field of fields) if (!Object.hasOwn(known, field)) found.push(`${model}.${field}`)
+  }
+  return found
+}
+
+/** The value dicts a call hands to `write` or `create`, with their model. */
+function valueSites(call: ToolCall): Array<{ model: string; values: Record<string, unknown> }> {
   const a = call.args
   const model = typeof a.model === 'string' ? a.model : ''
   let values: unknown[] = []
@@ -110,15 +159,14 @@ export function factsNeeded(call: ToolCall): Array<{ model: string; fields: stri
     if (a.method === 'write') values = [kwargs.vals, ...positional]
     if (a.method === 'create') values = [kwargs.vals_list, positional[0]].flat()
   }
-  const fields = [...new Set(values.filter(isDict).flatMap((v) => Object.keys(v)))].sort()
-  return fields.length > 0 ? [{ model, fields }] : []
+  return values.filter(isDict).map((v) => ({ model, values: v }))
 }
 
 function methodEffects(
   model: string,
   method: string,
   a: Record<string, unknown>,
-  fields: EffectFacts['fields'][string],
+  facts: EffectFacts,
 ): Effect[] {
   const kind = methodKind(method)
   if (kind === null) return []
@@ -133,13 +181,13 @@ function methodEffects(
       if (method === 'action_unarchive')
         return [{ kind: 'write', model, records, values: { active: true }, method }]
       const values = isDict(kwargs.vals) ? kwargs.vals : isDict(rest[0]) ? rest[0] : {}
-      return effectsOfValues(values, { model, records, method, fields })
+      return effectsOfValues(values, { model, records, method, facts })
     }
     case 'create': {
       if (method === 'copy') return [{ kind: 'create', model, records, method, via: 'a copy' }]
       const given = kwargs.vals_list ?? positional[0]
       const list = Array.isArray(given) ? given.filter(isDict) : isDict(given) ? [given] : [{}]
-      return list.flatMap((values) => effectsOfValues(values, { model, records: [], method, fields }))
+      return list.flatMap((values) => effectsOfValues(values, { model, records: [], method, facts }))
     }
     case 'delete':
       return [{ kind: 'delete', model, records, method, irreversible: true }]

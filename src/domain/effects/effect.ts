@@ -38,8 +38,10 @@ export interface Effect {
   flags?: WriteFlag[]
   /** Cannot be undone from Odoo (a deletion, mail that left). */
   irreversible?: boolean
-  /** For x2many effects: the record and field of the parent write that carries them. */
-  parent?: { model: string; field: string }
+  /** For x2many effects: the records and field of the parent write that carries them. */
+  parent?: { model: string; field: string; records: number[] }
+  /** send: addresses the arguments name outright (a test email's `email_to`). */
+  audience?: string[]
 }
 
 /** A field as Odoo's `fields_get` describes it: enough to read x2many commands and amounts. */

@@ -4,7 +4,7 @@
  * or change an amount. What remains is the plain write. Needs the field types (`fields_get`) to know
  * which fields are x2many; a field of unknown type is taken as plain.
  */
-import type { Effect, FieldMeta, WriteFlag } from './effect.js'
+import type { Effect, EffectFacts, FieldMeta, WriteFlag } from './effect.js'
 
 /** Odoo's x2many command codes (odoo/fields.py `Command`). */
 const CREATE = 0
@@ -25,7 +25,26 @@ export interface ValuesContext {
   records: number[]
   /** `write` or `create`. */
   method: string
-  fields: Record<string, FieldMeta>
+  /** Field types of every model read so far: the written model's, and the comodels of its x2many fields. */
+  facts: EffectFacts
+}
+
+/** The field types known for `model`; none when it was not read. */
+export function fieldsOf(facts: EffectFacts, model: string): Record<string, FieldMeta> {
+  return Object.hasOwn(facts.fields, model) ? (facts.fields[model] ?? {}) : {}
+}
+
+/**
+ * A value shaped like a list of x2many commands (`[[2, 7]]`, `[[0, 0, {…}], [4, 3]]`). Used when the
+ * field's type is unknown — a field Odoo did not describe, or one inside a command — so that a
+ * delete hidden there still counts as one.
+ */
+export function looksLikeCommands(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((c) => Array.isArray(c) && Number.isInteger(c[0]) && c[0] >= 0 && c[0] <= 6)
+  )
 }
 
 /** The effects of writing (or creating with) `values`; the plain write first when there is one. */
@@ -34,7 +53,8 @@ export function effectsOfValues(values: Record<string, unknown>, ctx: ValuesCont
   const flags = new Set<WriteFlag>()
   const more: Effect[] = []
   for (const [field, value] of Object.entries(values)) {
-    const meta = Object.hasOwn(ctx.fields, field) ? ctx.fields[field] : undefined
+    const fields = fieldsOf(ctx.facts, ctx.model)
+    const meta = Object.hasOwn(fields, field) ? fields[field] : undefined
     if (field === 'active' && ctx.method === 'write') {
       // Archiving hides a record everywhere; unarchiving is an ordinary write.
       if (value === false) {
@@ -62,6 +82,11 @@ export function effectsOfValues(values: Record<string, unknown>, ctx: ValuesCont
     }
     if (meta && (meta.type === 'one2many' || meta.type === 'many2many') && Array.isArray(value)) {
       more.push(...commandEffects(field, meta, value, ctx))
+      continue
+    }
+    // Unknown type but shaped like commands: read as a one2many, the reading where they can delete.
+    if (!meta && looksLikeCommands(value)) {
+      more.push(...commandEffects(field, { type: 'one2many' }, value as unknown[], ctx))
       continue
     }
     plain[field] = value
@@ -105,7 +130,7 @@ function ids(value: unknown): number[] {
 function commandEffects(field: string, meta: FieldMeta, commands: unknown[], ctx: ValuesContext): Effect[] {
   const comodel = meta.relation ?? `${ctx.model}.${field}`
   const one2many = meta.type === 'one2many'
-  const parent = { model: ctx.model, field }
+  const parent = { model: ctx.model, field, records: ctx.records }
   // The parent's own write: which records it links to changes.
   const relink = (via: string): Effect => ({
     kind: 'write',
@@ -143,8 +168,8 @@ function commandEffects(field: string, meta: FieldMeta, commands: unknown[], ctx
             model: comodel,
             records: [],
             method: 'create',
-            fields: {},
-          }).map((e) => ({ ...e, via, parent })),
+            facts: ctx.facts,
+          }).map((e) => ({ ...e, via, parent: e.parent ?? parent })),
         )
         break
       case UPDATE:
@@ -153,8 +178,8 @@ function commandEffects(field: string, meta: FieldMeta, commands: unknown[], ctx
             model: comodel,
             records: ids([id]),
             method: 'write',
-            fields: {},
-          }).map((e) => ({ ...e, via, parent })),
+            facts: ctx.facts,
+          }).map((e) => ({ ...e, via, parent: e.parent ?? parent })),
         )
         break
       case DELETE:

@@ -7,7 +7,9 @@
  * the status fields current from the `data-*` attributes. Renders only: the route computes
  * `can_decide` from domain/who-may-decide.ts, and every POST is checked again by the workflow.
  */
+import type { Review } from '../../approvals/review.js'
 import type { ApprovalRequest } from '../../domain/approval-request.js'
+import type { PreviewEffect } from '../../domain/effects/preview.js'
 import { type Html, html, type Renderable } from './html.js'
 import { page, type Viewer, when } from './layout.js'
 
@@ -18,6 +20,8 @@ export interface ApprovalPageData {
   can_decide: boolean
   /** Why approving would run nothing as the connection is now (approvals/execute.ts), or null. */
   blocked: string | null
+  /** The effect preview filed with the request, and whether its records changed since (approvals/review.ts). */
+  review: Review
   now: Date
   banner?: Renderable
 }
@@ -46,6 +50,7 @@ export function approvalPage(viewer: Viewer, data: ApprovalPageData): Html {
     html`<p class="banner banner-warning" role="note">Approving this request will run nothing:
       ${data.blocked}. Reject it, or restore the connection first.</p>`
   }
+  ${r.status === 'pending' && driftBanner(data.review.drift)}
   ${
     r.notification_error &&
     html`<p class="banner banner-warning" role="note">The approver was not notified in Odoo:
@@ -54,6 +59,7 @@ export function approvalPage(viewer: Viewer, data: ApprovalPageData): Html {
   ${data.can_decide ? decisionForm(viewer, r) : whyNoButtons(viewer, r, data.now)}
 </header>
 ${outcome(r)}
+${effectsGroup(data.review)}
 <section aria-labelledby="request-group" class="group">
   <h2 id="request-group">Request</h2>
   <dl>
@@ -88,6 +94,87 @@ ${outcome(r)}
 </section>
 </article>`,
   })
+}
+
+/** Said before the buttons: approving a request whose records changed runs nothing. */
+function driftBanner(drift: Review['drift']): Html | null {
+  if (!drift) return null
+  if (drift.changed === null)
+    return html`<p class="banner banner-warning drift" role="note">Could not check whether the records changed
+      since the request was filed: ${drift.error}.</p>`
+  if (!drift.changed)
+    return html`<p class="help drift drift-none">The records are unchanged since the request was filed (checked ${drift.checked_at}).</p>`
+  return html`<div class="banner banner-warning drift drift-changed" role="alert">
+    <p><strong>Changed since the request was filed.</strong> Approving will run nothing: at execution
+      Countersign reads the records again and refuses a call whose records no longer match what was reviewed.
+      Reject it and let the AI file it again if the user still wants it.</p>
+    <ul>${drift.changes.map(
+      (d) =>
+        html`<li>${d.name} (${d.model} #${d.id}): ${
+          d.gone
+            ? 'no longer exists, or the requester can no longer read it'
+            : d.changes.map(
+                (c, i) => html`${i > 0 && '; '}${c.label} <del>${c.before}</del> → <ins>${c.after}</ins>`,
+              )
+        }</li>`,
+    )}</ul>
+  </div>`
+}
+
+/**
+ * What the call will do, effect by effect: the records with their facts, a before → after table for
+ * writes and state changes, recipients of anything sent, and Odoo's refusals said in advance. Every
+ * string was quoted and sanitised when the preview was built (domain/effects/preview.ts).
+ */
+function effectsGroup(review: Review): Html | null {
+  if (!review.effects) return null
+  return html`<section aria-labelledby="effects-group" class="group effects">
+  <h2 id="effects-group">What it will do in Odoo</h2>
+  ${review.effects.items.map(
+    (e) => html`<div class="effect effect-${e.kind}" data-kind="${e.kind}" data-model="${e.model}">
+    <h3>${e.irreversible && html`<span class="badge badge-irreversible">cannot be undone</span> `}${e.headline}</h3>
+    ${e.via && html`<p class="help">carried by <code>${e.via}</code></p>`}
+    ${e.warnings.length > 0 && html`<ul class="warnings">${e.warnings.map((w) => html`<li>${w}</li>`)}</ul>`}
+    ${e.records.length > 0 && recordsTable(e)}
+    ${e.more > 0 && html`<p class="help">… and ${e.more} more (${e.count} in all).</p>`}
+    ${
+      e.values.length > 0 &&
+      html`<table class="values"><thead><tr><th scope="col">Field</th><th scope="col">Value</th></tr></thead>
+      <tbody>${e.values.map((v) => html`<tr><th scope="row">${v.label}</th><td>${v.value}</td></tr>`)}</tbody></table>`
+    }
+    ${
+      e.send &&
+      html`<dl class="send">
+      ${e.send.subject && html`<dt>subject</dt><dd>${e.send.subject}</dd>`}
+      <dt>recipients</dt><dd>${
+        e.send.recipient_count === null
+          ? 'the followers of the record (Odoo did not list them)'
+          : html`${e.send.recipient_count}${e.send.recipients.length > 0 && html`: ${e.send.recipients.join(', ')}${e.send.recipient_count > e.send.recipients.length && ', …'}`}`
+      }</dd></dl>`
+    }
+  </div>`,
+  )}
+  ${review.effects.more > 0 && html`<p class="help">… and ${review.effects.more} more effects (see the arguments).</p>`}
+</section>`
+}
+
+function recordsTable(e: PreviewEffect): Html {
+  const factLabels = [...new Set(e.records.flatMap((r) => r.facts.map((f) => f.label)))]
+  const changeLabels = [...new Set(e.records.flatMap((r) => r.changes.map((c) => c.label)))]
+  return html`<table class="records">
+    <thead><tr><th scope="col">Record</th>${factLabels.map((l) => html`<th scope="col">${l}</th>`)}${changeLabels.map(
+      (l) => html`<th scope="col">${l}: before → after</th>`,
+    )}</tr></thead>
+    <tbody>${e.records.map(
+      (r) =>
+        html`<tr data-record-id="${r.id}"><th scope="row">${r.name} <span class="id">#${r.id}</span></th>${factLabels.map(
+          (l) => html`<td>${r.facts.find((f) => f.label === l)?.value ?? ''}</td>`,
+        )}${changeLabels.map((l) => {
+          const c = r.changes.find((x) => x.label === l)
+          return html`<td>${c ? html`${c.before} → <strong>${c.after}</strong>` : ''}</td>`
+        })}</tr>`,
+    )}</tbody>
+  </table>`
 }
 
 function decisionForm(viewer: Viewer, r: ApprovalRequest): Html {

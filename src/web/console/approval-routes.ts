@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { Actor } from '../../approvals/deps.js'
 import { executionBlocker } from '../../approvals/execute.js'
+import { reviewOf } from '../../approvals/review.js'
 import type { ApprovalRequest } from '../../domain/approval-request.js'
 import { isDue } from '../../domain/decide.js'
 import { mayDecide } from '../../domain/who-may-decide.js'
@@ -62,6 +63,7 @@ export async function approvalRoutes(
       connection_name: connection?.name ?? null,
       can_decide: canDecide(request, viewer.actor),
       blocked: request.status === 'pending' ? executionBlocker(request, connection) : null,
+      review: await reviewOf(approvals.deps, request, connection),
       now: runtime.clock(),
       banner: note,
     })
