@@ -6,6 +6,8 @@
  */
 import { Command, InvalidArgumentError } from 'commander'
 import { ConfigError } from './config.js'
+import { EFFECT_KINDS } from './domain/effects/effect.js'
+import { RECOMMENDED_APPROVAL_EFFECTS } from './domain/policy.js'
 import { printable } from './domain/terminal-text.js'
 import { OdooError } from './odoo/errors.js'
 import { VERSION } from './version.js'
@@ -99,6 +101,10 @@ function policyOptions(command: Command, creating: boolean): Command {
       'comma-separated tools this connection may use (default: all the write flag permits)',
     )
     .option('--approval-tools <tools>', 'comma-separated tools that wait for a human approver')
+    .option(
+      '--approval-effects <kinds>',
+      `comma-separated effects that wait for a human approver whatever tool carries them: ${EFFECT_KINDS.join(', ')}, or none (default: none; recommended: ${RECOMMENDED_APPROVAL_EFFECTS.join(',')})`,
+    )
     .option('--approver <login>', 'Odoo login of the approver (default: nobody, so any MCP administrator)')
     .option('--expiry-hours <hours>', 'hours a request stays open before it expires (default 4)')
     .option('--json', 'print JSON')

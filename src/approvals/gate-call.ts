@@ -7,7 +7,6 @@
  * execution, so it fails here, with nothing filed or run.
  */
 import { unknownFields } from '../domain/effects/derive.js'
-import type { EffectKind } from '../domain/effects/effect.js'
 import { gate } from '../domain/effects/gate.js'
 import type { Principal } from '../mcp/principal.js'
 import { type Tool, type ToolContext, ToolError, type ToolOutput } from '../tools/tool.js'
@@ -24,8 +23,7 @@ export async function gateCall(
   ctx: ToolContext,
 ): Promise<ToolOutput | null> {
   const policy = principal.policy
-  const approval_effects: readonly EffectKind[] =
-    (policy as { approval_effects?: EffectKind[] }).approval_effects ?? []
+  const approval_effects = policy.approval_effects
   const byName = policy.approval_tools.includes(tool.name)
   // Tools that only read have no effects: nothing to read before running them.
   if (!byName && !(tool.writes && approval_effects.length > 0)) return null

@@ -43,6 +43,7 @@ export interface PolicyOptions {
   write?: boolean
   allowTools?: string
   approvalTools?: string
+  approvalEffects?: string
   approver?: string | false
   expiryHours?: string
   json?: boolean
@@ -90,6 +91,16 @@ function toolList(value: string | undefined): string[] | undefined {
     .filter(Boolean)
 }
 
+/**
+ * `--approval-effects delete,archive` → the kinds as typed (manage.ts validates and names a wrong
+ * one); `none` (or an empty value) → none.
+ */
+function effectList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined
+  if (value.trim().toLowerCase() === 'none') return []
+  return toolList(value)
+}
+
 function expiry(value: string | undefined): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
@@ -106,6 +117,7 @@ function describe(c: Connection): string {
     `  write access:     ${c.write_access ? 'on' : 'off'}`,
     `  allowed tools:    ${c.allowed_tools.length > 0 ? c.allowed_tools.join(', ') : 'all the write flag permits'}`,
     `  need approval:    ${c.approval_tools.length > 0 ? c.approval_tools.join(', ') : 'none'}`,
+    `  approval effects: ${c.approval_effects.length > 0 ? `${c.approval_effects.join(', ')} (whatever the tool)` : 'none'}`,
     `  approver:         ${c.approver_login ? `${c.approver_login} (${c.approver_name})` : 'nobody: any MCP administrator'}`,
     `  approval expiry:  ${c.approval_expiry_hours} hour(s)`,
     `  created:          ${c.created_at.toISOString()}`,
@@ -136,6 +148,7 @@ export async function connectionCreate(
         write_access: options.write ?? false,
         allowed_tools: toolList(options.allowTools) ?? [],
         approval_tools: toolList(options.approvalTools) ?? [],
+        approval_effects: effectList(options.approvalEffects) ?? [],
         approver_login: options.approver || null,
         approval_expiry_hours: expiry(options.expiryHours) ?? 4,
       },
@@ -199,6 +212,7 @@ export async function connectionUpdate(env: Env, id: string, options: PolicyOpti
     ...(options.write !== undefined && { write_access: options.write }),
     ...(options.allowTools !== undefined && { allowed_tools: toolList(options.allowTools) }),
     ...(options.approvalTools !== undefined && { approval_tools: toolList(options.approvalTools) }),
+    ...(options.approvalEffects !== undefined && { approval_effects: effectList(options.approvalEffects) }),
     ...(options.approver !== undefined && {
       approver_login: options.approver === false ? null : options.approver,
     }),

@@ -1,8 +1,8 @@
 /**
  * `countersign demo`: the whole product on one machine with nothing to set up — the sandbox Odoo
  * (simulated, in memory, demo data), Countersign serving against it on a fresh SQLite database, and
- * two connections for Marc Demo (one that may write, with risky tools gated behind approval by
- * Mitchell Admin, and one read-only). Prints where everything is, the logins, the MCP tokens and
+ * two connections for Marc Demo (one that may write, with risky tools and effects gated behind
+ * approval by Mitchell Admin, and one read-only). Prints where everything is, the logins, the MCP tokens and
  * ready-to-paste client snippets. Never touches a real Odoo; everything is gone when it stops.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import type { Env } from '../config.js'
 import { clientSnippets } from '../connections/client-snippets.js'
 import { createConnection } from '../connections/manage.js'
+import { RECOMMENDED_APPROVAL_EFFECTS } from '../domain/policy.js'
 import { createLogger } from '../logger.js'
 import { startSandboxOdoo } from '../sandbox/index.js'
 import { freePort, startCountersign } from './serve.js'
@@ -75,6 +76,7 @@ export async function demoCommand(env: Env): Promise<void> {
       write_access: true,
       allowed_tools: [],
       approval_tools: DEMO_APPROVAL_TOOLS,
+      approval_effects: RECOMMENDED_APPROVAL_EFFECTS,
       approver_login: 'admin',
       approval_expiry_hours: 4,
     },
@@ -89,6 +91,7 @@ export async function demoCommand(env: Env): Promise<void> {
       write_access: false,
       allowed_tools: [],
       approval_tools: [],
+      approval_effects: [],
       approver_login: null,
       approval_expiry_hours: 4,
     },
@@ -113,6 +116,7 @@ export async function demoCommand(env: Env): Promise<void> {
     `   token, read-only:`,
     `     ${reader.token}`,
     `   tools that need approval: ${DEMO_APPROVAL_TOOLS.join(', ')}`,
+    `   effects that need approval, whatever the tool: ${RECOMMENDED_APPROVAL_EFFECTS.join(', ')}`,
     '',
     ` Sandbox Odoo       ${sandbox.url}  (database ${sandbox.db})`,
     ...sandbox.users.map(

@@ -9,6 +9,7 @@
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { ApprovalRequest, OdooPerson } from '../domain/approval-request.js'
+import { EFFECT_KINDS } from '../domain/effects/effect.js'
 import { loosenings } from '../domain/policy.js'
 import { odooSecretContext, policyOf } from '../mcp/principal.js'
 import type { OdooClient, OdooSession } from '../odoo/types.js'
@@ -50,12 +51,24 @@ export class ConnectionError extends Error {
 
 const toolName = z.enum(ODOO_TOOL_NAMES as [string, ...string[]])
 
+const effectKind = z.enum(EFFECT_KINDS, {
+  error: (issue) =>
+    `'${String(issue.input).slice(0, 40)}' is not an effect kind: use ${EFFECT_KINDS.join(', ')}`,
+})
+
+/** Effect kinds, each at most once, kept in EFFECT_KINDS order so equal policies store equal text. */
+const effectKinds = z
+  .array(effectKind)
+  .refine((kinds) => new Set(kinds).size === kinds.length, 'names an effect kind more than once')
+  .transform((kinds) => EFFECT_KINDS.filter((k) => kinds.includes(k)))
+
 export const policyInput = z
   .object({
     name: z.string().trim().min(1, 'give the connection a name').max(200),
     write_access: z.boolean(),
     allowed_tools: z.array(toolName).max(50),
     approval_tools: z.array(toolName).max(50),
+    approval_effects: effectKinds,
     approver_login: z.string().trim().min(1).max(200).nullable(),
     approval_expiry_hours: z
       .number()
@@ -122,6 +135,7 @@ export async function createConnection(
         write_access: input.write_access,
         allowed_tools: input.allowed_tools,
         approval_tools: input.approval_tools,
+        approval_effects: input.approval_effects,
         approver_uid: approver?.uid ?? null,
         approver_login: approver?.login ?? null,
         approver_name: approver?.name ?? null,
@@ -159,6 +173,7 @@ export async function updateConnection(
     ...(input.write_access !== undefined && { write_access: input.write_access }),
     ...(input.allowed_tools !== undefined && { allowed_tools: input.allowed_tools }),
     ...(input.approval_tools !== undefined && { approval_tools: input.approval_tools }),
+    ...(input.approval_effects !== undefined && { approval_effects: input.approval_effects }),
     ...(input.approval_expiry_hours !== undefined && { approval_expiry_hours: input.approval_expiry_hours }),
   }
   if (input.approver_login !== undefined) {
@@ -267,6 +282,7 @@ function policyDetail(c: Connection) {
     write_access: c.write_access,
     allowed_tools: c.allowed_tools,
     approval_tools: c.approval_tools,
+    approval_effects: c.approval_effects,
     approver: c.approver_login,
     approval_expiry_hours: c.approval_expiry_hours,
   }

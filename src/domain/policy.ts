@@ -1,19 +1,50 @@
 /**
  * A connection's policy (PRODUCT.md "Connection policy") and the rules over it: which tools a
- * connection lists and may call, which are gated behind approval, and whether an edit loosens the
- * policy (a requester may never loosen their own connection's). Pure; the tool catalog supplies
- * which tools write.
+ * connection lists and may call, which tools and which effect kinds are gated behind approval, and
+ * whether an edit loosens the policy (a requester may never loosen their own connection's). Pure;
+ * the tool catalog supplies which tools write. Does not decide whether one call files a request:
+ * effects/gate.ts does, from this policy and the call's effects.
  */
 import type { OdooPerson } from './approval-request.js'
+import { EFFECT_KINDS, type EffectKind } from './effects/effect.js'
 
 export interface ConnectionPolicy {
   write_access: boolean
   /** Empty: every tool the write flag permits. */
   allowed_tools: string[]
   approval_tools: string[]
+  /**
+   * Effect kinds that need approval whatever tool carries them (issue 11): `update_record` with
+   * `order_line: [[2, 7]]` files on a connection that lists `delete`. Empty: only the tools above.
+   */
+  approval_effects: EffectKind[]
   approver: OdooPerson | null
   approval_expiry_hours: number
 }
+
+/**
+ * The effects the docs, the demo and the console's new-connection form recommend gating: what cannot
+ * be undone or reaches people (delete, send), what skips a workflow or hides a record (state,
+ * archive), and any method whose effect is unknown (call). Plain creates and writes run at once.
+ */
+export const RECOMMENDED_APPROVAL_EFFECTS: readonly EffectKind[] = Object.freeze([
+  'delete',
+  'archive',
+  'state',
+  'send',
+  'call',
+])
+
+/** Each effect kind in a few plain words, as a policy change or a list of gated effects names it. */
+export const EFFECT_KIND_WORDS: Readonly<Record<EffectKind, string>> = Object.freeze({
+  create: 'creating records',
+  write: 'changing records',
+  delete: 'deleting records',
+  archive: 'archiving records',
+  state: 'changing the state of records',
+  send: 'sending to people outside',
+  call: 'calling other methods',
+})
 
 export interface ToolFacts {
   name: string
@@ -28,14 +59,10 @@ export function toolAvailable(policy: ConnectionPolicy, tool: ToolFacts): boolea
   return policy.allowed_tools.length === 0 || policy.allowed_tools.includes(tool.name)
 }
 
-export function needsApproval(policy: ConnectionPolicy, tool: string): boolean {
-  return policy.approval_tools.includes(tool)
-}
-
 /**
  * What an edit gives up of the policy's protection; empty when it only tightens. Allowed tools
- * widen when the list grows or becomes empty (= all); approval shrinks when a gated tool leaves the
- * list; a longer expiry leaves requests open for longer.
+ * widen when the list grows or becomes empty (= all); approval shrinks when a gated tool or a gated
+ * effect kind leaves its list; a longer expiry leaves requests open for longer.
  */
 export function loosenings(before: ConnectionPolicy, after: ConnectionPolicy): string[] {
   const found: string[] = []
@@ -46,6 +73,13 @@ export function loosenings(before: ConnectionPolicy, after: ConnectionPolicy): s
   if (widened) found.push('allows more tools')
   const ungated = before.approval_tools.filter((t) => !after.approval_tools.includes(t))
   if (ungated.length > 0) found.push(`removes approval for ${ungated.join(', ')}`)
+  const ungatedEffects = EFFECT_KINDS.filter(
+    (k) => before.approval_effects.includes(k) && !after.approval_effects.includes(k),
+  )
+  if (ungatedEffects.length > 0)
+    found.push(
+      `removes approval for ${ungatedEffects.map((k) => EFFECT_KIND_WORDS[k]).join(', ')} (whatever the tool)`,
+    )
   if (after.approval_expiry_hours > before.approval_expiry_hours) found.push('lengthens the approval expiry')
   if ((before.approver?.uid ?? null) !== (after.approver?.uid ?? null)) found.push('changes the approver')
   return found

@@ -38,6 +38,7 @@ export function policyOf(connection: Connection): ConnectionPolicy {
     write_access: connection.write_access,
     allowed_tools: connection.allowed_tools,
     approval_tools: connection.approval_tools,
+    approval_effects: connection.approval_effects,
     approver:
       connection.approver_uid === null
         ? null

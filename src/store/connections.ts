@@ -6,7 +6,9 @@
  */
 import { type Kysely, type Selectable, sql } from 'kysely'
 import type { OdooPerson } from '../domain/approval-request.js'
+import { type EffectKind, isEffectKind } from '../domain/effects/effect.js'
 import { engineOf } from './engine.js'
+import { StoreError } from './store-error.js'
 import type { ConnectionTable, Database } from './tables.js'
 import { bit, iso, parseStringList, toDate, toDateOrNull } from './values.js'
 
@@ -25,6 +27,8 @@ export interface Connection {
   write_access: boolean
   allowed_tools: string[]
   approval_tools: string[]
+  /** Effect kinds that need approval whatever tool carries them; in EFFECT_KINDS order. */
+  approval_effects: EffectKind[]
   approver_uid: number | null
   approver_login: string | null
   approver_name: string | null
@@ -50,6 +54,7 @@ export type NewConnection = Pick<
   | 'write_access'
   | 'allowed_tools'
   | 'approval_tools'
+  | 'approval_effects'
   | 'approver_uid'
   | 'approver_login'
   | 'approver_name'
@@ -82,6 +87,7 @@ export interface ConnectionPolicyPatch {
   write_access?: boolean
   allowed_tools?: string[]
   approval_tools?: string[]
+  approval_effects?: EffectKind[]
   approver?: OdooPerson | null
   approval_expiry_hours?: number
 }
@@ -99,6 +105,7 @@ export function connectionFromRow(row: Selectable<ConnectionTable>): Connection 
     write_access: row.write_access === 1,
     allowed_tools: parseStringList(row.allowed_tools, 'connection.allowed_tools'),
     approval_tools: parseStringList(row.approval_tools, 'connection.approval_tools'),
+    approval_effects: parseEffectKinds(row.approval_effects, 'connection.approval_effects'),
     approver_uid: row.approver_uid,
     approver_login: row.approver_login,
     approver_name: row.approver_name,
@@ -110,6 +117,29 @@ export function connectionFromRow(row: Selectable<ConnectionTable>): Connection 
     last_used_at: toDateOrNull(row.last_used_at),
     request_count: row.request_count,
   }
+}
+
+/**
+ * A stored list of effect kinds. A kind this version does not know is a corrupt row, not something
+ * to drop quietly: dropping it would gate less than the administrator chose.
+ */
+function parseEffectKinds(text: string, column: string): EffectKind[] {
+  const list = parseStringList(text, column)
+  const unknown = list.filter((k) => !isEffectKind(k))
+  if (unknown.length > 0)
+    throw new StoreError('corrupt', `column ${column} holds unknown effect kinds: ${JSON.stringify(unknown)}`)
+  return list as EffectKind[]
+}
+
+/**
+ * The text stored for a list of effect kinds. Refuses, like a CHECK constraint would, a kind that
+ * would not read back (callers validate first; this catches their bugs before a row is written).
+ */
+function effectKindsText(kinds: readonly EffectKind[]): string {
+  const unknown = kinds.filter((k) => !isEffectKind(k))
+  if (unknown.length > 0)
+    throw new StoreError('constraint', `cannot store unknown effect kinds: ${JSON.stringify(unknown)}`)
+  return JSON.stringify(kinds)
 }
 
 export async function insertConnection(
@@ -130,6 +160,7 @@ export async function insertConnection(
       write_access: bit(input.write_access),
       allowed_tools: JSON.stringify(input.allowed_tools),
       approval_tools: JSON.stringify(input.approval_tools),
+      approval_effects: effectKindsText(input.approval_effects),
       approver_uid: input.approver_uid,
       approver_login: input.approver_login,
       approver_name: input.approver_name,
@@ -202,6 +233,9 @@ export async function updateConnectionPolicy(
       ...(patch.write_access !== undefined && { write_access: bit(patch.write_access) }),
       ...(patch.allowed_tools !== undefined && { allowed_tools: JSON.stringify(patch.allowed_tools) }),
       ...(patch.approval_tools !== undefined && { approval_tools: JSON.stringify(patch.approval_tools) }),
+      ...(patch.approval_effects !== undefined && {
+        approval_effects: effectKindsText(patch.approval_effects),
+      }),
       ...(patch.approval_expiry_hours !== undefined && {
         approval_expiry_hours: patch.approval_expiry_hours,
       }),

@@ -27,6 +27,8 @@ export interface ConnectionTable {
   allowed_tools: string
   /** JSON array of tool names gated behind approval. */
   approval_tools: string
+  /** JSON array of effect kinds gated whatever the tool (migration 0007; domain/effects/effect.ts). */
+  approval_effects: string
   approver_uid: number | null
   approver_login: string | null
   approver_name: string | null

@@ -70,7 +70,10 @@ for (const { engine, replicas } of SETUPS) {
         // changed after filing would (rightly) not run (the drift guard).
         const partners: number[] = []
         for (let i = 0; i < ROUNDS; i++) {
-          const made = await callTool(ai, 'create_record', { model: 'res.partner', values: { name: `Race ${i}` } })
+          const made = await callTool(ai, 'create_record', {
+            model: 'res.partner',
+            values: { name: `Race ${i}` },
+          })
           partners.push(made.id as number)
         }
         d.sandbox.resetWrites()

@@ -84,6 +84,8 @@ describe('configuration errors', () => {
       expect(result.code).toBe(0)
       expect(result.stdout).toContain('Usage: countersign')
     }
+    const update = await runCli(['connection', 'update', '--help'], base)
+    expect(update.stdout).toContain('--approval-effects <kinds>')
   })
 })
 
@@ -106,6 +108,14 @@ describe('connection commands refuse bad input and create nothing', () => {
     [['--user', 'demo', '--odoo-api-key', 'wrong-key'], /Odoo refused the login 'demo'/],
     [['--user', 'demo', '--approver', 'nobody-here'], /unknown Odoo login 'nobody-here' for the approver/],
     [['--user', 'demo', '--approval-tools', 'delete_everything'], /approval_tools\[0\]: Invalid option/],
+    [
+      ['--user', 'demo', '--approval-effects', 'delete,explode'],
+      /approval_effects\[1\]: 'explode' is not an effect kind: use create, write, delete, archive, state, send, call$/,
+    ],
+    [
+      ['--user', 'demo', '--approval-effects', 'delete,state,delete'],
+      /approval_effects: names an effect kind more than once$/,
+    ],
     [['--user', 'demo', '--expiry-hours', '-1'], /approval_expiry_hours: must be a positive number of hours/],
     [['--user', 'demo', '--expiry-hours', 'soon'], /--expiry-hours must be a number of hours, got 'soon'/],
   ])('create %j fails with one clear line', async (args, message) => {
@@ -174,5 +184,79 @@ describe('connection commands refuse bad input and create nothing', () => {
     const again = await runCli(['connection', 'revoke', String(connection.connection_id)], env)
     expect(again.code).toBe(1)
     expect(again.stderr).toContain('already revoked')
+  })
+
+  it('sets, shows and changes the effects that need approval; a bad kind changes nothing', async () => {
+    const created = await runCli(
+      [
+        'connection',
+        'create',
+        '--name',
+        'effects',
+        '--user',
+        'demo',
+        '--odoo-api-key',
+        sandbox.user('demo').api_key,
+        '--write',
+        '--approval-effects',
+        ' state, delete ,send',
+        '--json',
+      ],
+      env,
+    )
+    expect(created.code).toBe(0)
+    const { connection_id, approval_effects } = JSON.parse(created.stdout)
+    expect(approval_effects).toEqual(['delete', 'state', 'send']) // stored in the kinds' own order
+    const id = String(connection_id)
+    const shown = await runCli(['connection', 'show', id], env)
+    expect(shown.stdout).toContain('approval effects: delete, state, send (whatever the tool)')
+    const listed = JSON.parse((await runCli(['connection', 'list', '--json'], env)).stdout) as Array<{
+      connection_id: number
+      approval_effects: string[]
+    }>
+    expect(listed.find((c) => c.connection_id === connection_id)?.approval_effects).toEqual([
+      'delete',
+      'state',
+      'send',
+    ])
+
+    const refused = await runCli(
+      ['connection', 'update', id, '--approval-effects', 'delete,unlink', '--json'],
+      env,
+    )
+    expect(refused.code).toBe(1)
+    expect(refused.stderr.trim()).toMatch(/approval_effects\[1\]: 'unlink' is not an effect kind/)
+    expect(
+      JSON.parse((await runCli(['connection', 'show', id, '--json'], env)).stdout).approval_effects,
+    ).toEqual(['delete', 'state', 'send'])
+
+    const all = await runCli(
+      ['connection', 'update', id, '--approval-effects', 'call,archive,create', '--json'],
+      env,
+    )
+    expect(JSON.parse(all.stdout).approval_effects).toEqual(['create', 'archive', 'call'])
+    const none = await runCli(['connection', 'update', id, '--approval-effects', 'none', '--json'], env)
+    expect(JSON.parse(none.stdout)).toMatchObject({
+      approval_effects: [],
+      write_access: true,
+      name: 'effects',
+    })
+    expect((await runCli(['connection', 'show', id], env)).stdout).toContain('approval effects: none')
+    // Without the flag, create gates no effect (as --approval-tools gates no tool).
+    const plain = await runCli(
+      [
+        'connection',
+        'create',
+        '--name',
+        'plain',
+        '--user',
+        'demo',
+        '--odoo-api-key',
+        sandbox.user('demo').api_key,
+        '--json',
+      ],
+      env,
+    )
+    expect(JSON.parse(plain.stdout).approval_effects).toEqual([])
   })
 })

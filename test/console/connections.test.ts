@@ -1,8 +1,9 @@
 /**
  * Connections managed in the console by an MCP administrator, end to end: the token shown once
  * with client snippets really opens MCP, a policy edit changes what the AI sees, rotate replaces
- * the token, revoke ends it; an administrator cannot loosen their own connection; bad input is a
- * form error that creates nothing. Plain HTTP (forms + redirects, as without JavaScript).
+ * the token, revoke ends it; an administrator cannot loosen their own connection (tools or effects
+ * that need approval); bad input is a form error that creates nothing. Plain HTTP (forms +
+ * redirects, as without JavaScript).
  */
 import type { Client } from '@modelcontextprotocol/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -183,5 +184,158 @@ describe('connections in the console', () => {
     )
     expect(list).not.toContain('<script>alert')
     expect(list).not.toContain('<img src=x')
+  })
+
+  describe('effects that need approval', () => {
+    const checkbox = (kind: string, checked: boolean) =>
+      `id="approval_effects-${kind}" name="approval_effects" value="${kind}"${checked ? ' checked' : ''} aria-describedby`
+    const rowOf = (list: string, id: number) =>
+      new RegExp(`<tr class="connection-active">\\s*<td><a href="/connections/${id}">[\\s\\S]*?</tr>`).exec(
+        list,
+      )?.[0] ?? ''
+    const idOf = (text: string) => Number(/href="\/connections\/(\d+)"/.exec(text)?.[1])
+    const count = async () =>
+      (await agent.get('/connections')).text.match(/<tr class="connection-/g)?.length ?? 0
+
+    it('the new-connection form offers every kind, described, with the recommended set ticked', async () => {
+      const form = (await agent.get('/connections/new')).text
+      expect(form).toContain('<legend>Effects that need approval (whatever tool carries them)</legend>')
+      for (const kind of ['delete', 'archive', 'state', 'send', 'call'])
+        expect(form).toContain(checkbox(kind, true))
+      for (const kind of ['create', 'write']) expect(form).toContain(checkbox(kind, false))
+      expect(form).toContain(
+        `<span id="approval_effects-delete-help" class="help">deleting records, also through update_record&#39;s x2many commands or execute_method unlink</span>`,
+      )
+    })
+
+    it('creates and edits them; the list and the connection page show them', async () => {
+      const created = await agent.post('/connections', {
+        name: 'Effects in Cursor',
+        odoo_login: 'restricted',
+        odoo_secret: d.odoo.user('restricted').api_key,
+        write_access: 'on',
+        approval_effects: ['send', 'delete'],
+        approver_login: '',
+        approval_expiry_hours: '2',
+      })
+      expect(created.status).toBe(200)
+      const id = idOf(created.text)
+      let page = (await agent.get(`/connections/${id}`)).text
+      for (const kind of ['delete', 'send']) expect(page).toContain(checkbox(kind, true))
+      for (const kind of ['create', 'write', 'archive', 'state', 'call'])
+        expect(page).toContain(checkbox(kind, false))
+      expect(rowOf((await agent.get('/connections')).text, id)).toContain('<td>delete, send</td>')
+
+      // Someone else's connection: an administrator may change the kinds either way.
+      const edited = await agent.post(`/connections/${id}`, {
+        name: 'Effects in Cursor',
+        write_access: 'on',
+        approval_effects: ['archive', 'state', 'call'],
+        approver_login: '',
+        approval_expiry_hours: '2',
+      })
+      expect([edited.status, edited.location]).toEqual([303, `/connections/${id}?done=updated`])
+      page = (await agent.get(`/connections/${id}`)).text
+      for (const kind of ['archive', 'state', 'call']) expect(page).toContain(checkbox(kind, true))
+      for (const kind of ['delete', 'send']) expect(page).toContain(checkbox(kind, false))
+      expect(rowOf((await agent.get('/connections')).text, id)).toContain('<td>archive, state, call</td>')
+
+      const cleared = await agent.post(`/connections/${id}`, {
+        name: 'Effects in Cursor',
+        write_access: 'on',
+        approver_login: '',
+        approval_expiry_hours: '2',
+      })
+      expect(cleared.status).toBe(303)
+      expect(rowOf((await agent.get('/connections')).text, id)).toMatch(
+        /<td><span class="none">none<\/span><\/td>\s*<td><span class="none">none<\/span><\/td>/,
+      )
+      const audit = (await agent.get(`/audit?connection_id=${id}`)).text
+      expect(audit.match(/<code>connection_updated<\/code>/g)).toHaveLength(2)
+    })
+
+    it('an administrator cannot remove an effect kind from their own connection; adding one is fine', async () => {
+      const created = await agent.post('/connections', {
+        name: 'Admin’s effects',
+        odoo_login: 'admin',
+        odoo_secret: d.odoo.user('admin').api_key,
+        approval_effects: ['delete', 'archive', 'send'],
+        approver_login: '',
+        approval_expiry_hours: '2',
+      })
+      const id = idOf(created.text)
+      const form = {
+        name: 'Admin’s effects',
+        approver_login: '',
+        approval_expiry_hours: '2',
+      }
+      const loosen = await agent.post(`/connections/${id}`, {
+        ...form,
+        approval_effects: ['delete', 'state'],
+      })
+      expect(loosen.status).toBe(422)
+      expect(loosen.text).toContain('you cannot loosen the policy of your own connection')
+      expect(loosen.text).toContain(
+        'removes approval for archiving records, sending to people outside (whatever the tool)',
+      )
+      const page = (await agent.get(`/connections/${id}`)).text
+      for (const kind of ['delete', 'archive', 'send']) expect(page).toContain(checkbox(kind, true))
+      expect(page).toContain(checkbox('state', false)) // refused as a whole: the added kind is not kept either
+      const audit = (await agent.get(`/audit?connection_id=${id}`)).text
+      expect(audit).not.toContain('<code>connection_updated</code>')
+
+      const tighten = await agent.post(`/connections/${id}`, {
+        ...form,
+        approval_effects: ['delete', 'archive', 'send', 'call'],
+      })
+      expect(tighten.status).toBe(303)
+      expect((await agent.get(`/connections/${id}`)).text).toContain(checkbox('call', true))
+    })
+
+    it('refuses an unknown or repeated kind as a form error: nothing created, nothing changed', async () => {
+      const before = await count()
+      const unknown = await agent.post('/connections', {
+        name: 'Bad effects',
+        odoo_login: 'restricted',
+        odoo_secret: d.odoo.user('restricted').api_key,
+        approval_effects: ['delete', '<b>unlink</b>'],
+        approver_login: '',
+        approval_expiry_hours: '2',
+      })
+      expect(unknown.status).toBe(422)
+      expect(unknown.text).toContain(
+        'approval_effects[1]: &#39;&lt;b&gt;unlink&lt;/b&gt;&#39; is not an effect kind: use create, write, delete, archive, state, send, call',
+      )
+      expect(unknown.text).not.toContain('<b>unlink</b>')
+      expect(unknown.text).toContain(checkbox('delete', true)) // what was ticked comes back
+      expect(await count()).toBe(before)
+
+      const created = await agent.post('/connections', {
+        name: 'Good effects',
+        odoo_login: 'restricted',
+        odoo_secret: d.odoo.user('restricted').api_key,
+        approval_effects: ['delete'],
+        approver_login: '',
+        approval_expiry_hours: '2',
+      })
+      const id = idOf(created.text)
+      for (const [approval_effects, message] of [
+        [['delete', 'explode'], 'approval_effects[1]: &#39;explode&#39; is not an effect kind'],
+        [['delete', 'send', 'send'], 'approval_effects: names an effect kind more than once'],
+      ] as const) {
+        const refused = await agent.post(`/connections/${id}`, {
+          name: 'Renamed',
+          approval_effects: [...approval_effects],
+          approver_login: '',
+          approval_expiry_hours: '2',
+        })
+        expect(refused.status).toBe(422)
+        expect(refused.text).toContain(message)
+      }
+      const page = (await agent.get(`/connections/${id}`)).text
+      expect(page).toContain('value="Good effects"')
+      expect(page).toContain(checkbox('delete', true))
+      expect(page).toContain(checkbox('send', false))
+    })
   })
 })

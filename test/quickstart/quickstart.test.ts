@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
 import { afterAll, describe, expect, it } from 'vitest'
+import { ConsoleAgent } from '../console/helpers.js'
 import { Cleanups } from '../helpers/countersign.js'
 
 const cleanups = new Cleanups()
@@ -34,6 +35,8 @@ interface DemoOutput {
   console_url: string
   mcp_url: string
   write_token: string
+  /** Everything it printed, up to the closing rule. */
+  printed: string
 }
 
 /** Starts the demo and reads what it prints, up to the closing rule. */
@@ -70,7 +73,7 @@ function startDemo(command: string): Promise<DemoOutput> {
       const console_url = /Approver console\s+(\S+)/.exec(out)?.[1] ?? ''
       const mcp_url = /MCP endpoint\s+(\S+)/.exec(out)?.[1] ?? ''
       const write_token = /token, may write[^\n]*\n\s+(csk_[A-Za-z0-9_-]{43})/.exec(out)?.[1] ?? ''
-      resolve({ console_url: console_url.replace(/\/$/, ''), mcp_url, write_token })
+      resolve({ console_url: console_url.replace(/\/$/, ''), mcp_url, write_token, printed: out })
     })
     child.once('exit', (code) => reject(new Error(`the demo exited with ${code}:\n${out}\n${err}`)))
   })
@@ -101,6 +104,17 @@ describe('the README quickstart, followed literally', () => {
     const demo = await startDemo(commands.demo)
     expect(demo.write_token).toMatch(/^csk_/)
     expect(demo.mcp_url).toBe(`${demo.console_url}/mcp`)
+    // The writer's connection gates the recommended effects as well as its tools, and says so.
+    expect(demo.printed).toContain(
+      'effects that need approval, whatever the tool: delete, archive, state, send, call',
+    )
+    const admin = new ConsoleAgent(demo.console_url)
+    expect((await admin.login('admin', 'admin')).status).toBe(303)
+    const writerRow =
+      /<tr class="connection-active">(?:(?!<\/tr>)[\s\S])*AI with approvals[\s\S]*?<\/tr>/.exec(
+        (await admin.get('/connections')).text,
+      )?.[0] ?? ''
+    expect(writerRow).toContain('<td>delete, archive, state, send, call</td>')
 
     const ai = new Client({ name: 'quickstart', version: '1.0.0' })
     await ai.connect(

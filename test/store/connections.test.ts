@@ -42,6 +42,7 @@ describeEachEngine('connections', (engine, t) => {
         write_access: false,
         allowed_tools: [],
         approval_tools: [],
+        approval_effects: [],
         approver_uid: null,
         approver_login: null,
         approver_name: null,
@@ -52,6 +53,7 @@ describeEachEngine('connections', (engine, t) => {
     expect(await getConnection(t.store.db, bare.connection_id)).toMatchObject({
       write_access: false,
       allowed_tools: [],
+      approval_effects: [],
       approver_uid: null,
       approval_expiry_hours: 4,
     })
@@ -97,12 +99,18 @@ describeEachEngine('connections', (engine, t) => {
     const after = await updateConnectionPolicy(
       t.store.db,
       before.connection_id,
-      { approval_tools: ['delete_record'], approver: null, approval_expiry_hours: 0.25 },
+      {
+        approval_tools: ['delete_record'],
+        approval_effects: ['archive', 'call'],
+        approver: null,
+        approval_expiry_hours: 0.25,
+      },
       later,
     )
     expect(after).toEqual({
       ...before,
       approval_tools: ['delete_record'],
+      approval_effects: ['archive', 'call'],
       approver_uid: null,
       approver_login: null,
       approver_name: null,
@@ -125,6 +133,7 @@ describeEachEngine('connections', (engine, t) => {
       write_access: false,
       allowed_tools: [],
       approval_tools: ['delete_record'],
+      approval_effects: ['archive', 'call'],
       approver_uid: 7,
       approver_login: 'ana',
       approver_name: 'Ana',
@@ -169,6 +178,7 @@ describeEachEngine('connections', (engine, t) => {
       write_access: 1,
       allowed_tools: '[]',
       approval_tools: '[]',
+      approval_effects: '[]',
       created_at: 'x',
       updated_at: 'x',
     }

@@ -25,6 +25,7 @@ export function newConnectionInput(overrides: Partial<NewConnection> = {}): NewC
     write_access: true,
     allowed_tools: ['search_read', 'delete_record', 'batch_delete'],
     approval_tools: ['delete_record', 'batch_delete'],
+    approval_effects: ['delete', 'state', 'send'],
     approver_uid: 2,
     approver_login: 'admin',
     approver_name: 'Mitchell Admin',

@@ -7,7 +7,14 @@
  * "delete" or "state" sees them whatever tool carried them.
  */
 
-export type EffectKind = 'create' | 'write' | 'delete' | 'archive' | 'state' | 'send' | 'call'
+/** Every kind, in the order the console and the CLI list them (a connection's policy names some). */
+export const EFFECT_KINDS = ['create', 'write', 'delete', 'archive', 'state', 'send', 'call'] as const
+
+export type EffectKind = (typeof EFFECT_KINDS)[number]
+
+export function isEffectKind(value: unknown): value is EffectKind {
+  return typeof value === 'string' && (EFFECT_KINDS as readonly string[]).includes(value)
+}
 
 /** What makes a write worth naming beyond its field list. */
 export type WriteFlag =

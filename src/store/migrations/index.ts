@@ -12,6 +12,7 @@ import * as m0003 from './0003-pending-twin-index.js'
 import * as m0004 from './0004-notification-error.js'
 import * as m0005 from './0005-login-throttle.js'
 import * as m0006 from './0006-filing-limit-indexes.js'
+import * as m0007 from './0007-approval-effects.js'
 import * as m0009 from './0009-request-preview.js'
 
 export interface EngineMigration {
@@ -26,5 +27,6 @@ export const MIGRATIONS: Readonly<Record<string, EngineMigration>> = Object.free
   '0004-notification-error': m0004,
   '0005-login-throttle': m0005,
   '0006-filing-limit-indexes': m0006,
+  '0007-approval-effects': m0007,
   '0009-request-preview': m0009,
 })

@@ -182,6 +182,7 @@ function formOf(body: Record<string, unknown>): PolicyForm {
     write_access: body.write_access === 'on',
     allowed_tools: list(body.allowed_tools),
     approval_tools: list(body.approval_tools),
+    approval_effects: list(body.approval_effects),
     approver_login: text(body.approver_login),
     approval_expiry_hours: text(body.approval_expiry_hours),
   }
@@ -195,6 +196,7 @@ function policyInput(form: PolicyForm) {
     write_access: form.write_access,
     allowed_tools: form.allowed_tools,
     approval_tools: form.approval_tools,
+    approval_effects: form.approval_effects,
     approver_login: form.approver_login.trim() || null,
     approval_expiry_hours: hours === '' ? Number.NaN : Number(hours),
   }

@@ -1,11 +1,13 @@
 /**
  * Connection pages for MCP administrators: the list with each connection's status, the create and
- * edit forms (policy: write access, allowed tools, tools that need approval, approver, approval
- * expiry), revoke and rotate, and the page that shows a new token once with client snippets.
+ * edit forms (policy: write access, allowed tools, tools and effects that need approval, approver,
+ * approval expiry), revoke and rotate, and the page that shows a new token once with client snippets.
  * Never renders the Odoo secret or a token hash. Renders only; routes call connections/manage.ts.
  */
 
 import { clientSnippets } from '../../connections/client-snippets.js'
+import { EFFECT_KINDS, type EffectKind } from '../../domain/effects/effect.js'
+import { RECOMMENDED_APPROVAL_EFFECTS } from '../../domain/policy.js'
 import type { Connection } from '../../store/connections.js'
 import { ODOO_TOOL_NAMES } from '../../tools/catalog.js'
 import { type Html, html } from './html.js'
@@ -18,6 +20,8 @@ export interface PolicyForm {
   write_access: boolean
   allowed_tools: string[]
   approval_tools: string[]
+  /** As ticked; manage.ts refuses a kind that is not one. */
+  approval_effects: string[]
   approver_login: string
   approval_expiry_hours: string
 }
@@ -28,6 +32,7 @@ export const EMPTY_POLICY: PolicyForm = {
   write_access: false,
   allowed_tools: [],
   approval_tools: ['delete_record', 'batch_delete', 'execute_method'],
+  approval_effects: [...RECOMMENDED_APPROVAL_EFFECTS],
   approver_login: '',
   approval_expiry_hours: '4',
 }
@@ -39,9 +44,22 @@ export function policyFormOf(c: Connection): PolicyForm {
     write_access: c.write_access,
     allowed_tools: c.allowed_tools,
     approval_tools: c.approval_tools,
+    approval_effects: c.approval_effects,
     approver_login: c.approver_login ?? '',
     approval_expiry_hours: String(c.approval_expiry_hours),
   }
+}
+
+/** What each effect kind covers, in the words of the form (the tools and commands that carry it). */
+const EFFECT_HELP: Readonly<Record<EffectKind, string>> = {
+  create:
+    "creating records, also new lines through update_record's x2many commands or execute_method create/copy",
+  write: 'changing field values of existing records (update_record, execute_method write)',
+  delete: "deleting records, also through update_record's x2many commands or execute_method unlink",
+  archive: 'archiving records (active: false, action_archive): they disappear from every list',
+  state: 'moving a record to another state (confirming, posting, cancelling), also by writing its state',
+  send: 'sending to people outside: emails, messages to followers, test emails',
+  call: 'calling any other method through execute_method, whose effect Countersign cannot name',
 }
 
 export function connectionsPage(viewer: Viewer, connections: Connection[]): Html {
@@ -57,7 +75,8 @@ ${
     : html`<div class="table-wrap"><table>
   <caption class="visually-hidden">Connections</caption>
   <thead><tr><th scope="col">connection</th><th scope="col">status</th><th scope="col">acts as</th>
-    <th scope="col">write access</th><th scope="col">tools that need approval</th><th scope="col">approver</th>
+    <th scope="col">write access</th><th scope="col">tools that need approval</th>
+    <th scope="col">effects that need approval</th><th scope="col">approver</th>
     <th scope="col">expiry (hours)</th><th scope="col">token</th><th scope="col">last used</th><th scope="col">requests</th></tr></thead>
   <tbody>${connections.map(
     (c) => html`<tr class="connection-${c.status}">
@@ -66,6 +85,7 @@ ${
     <td>${c.odoo_user_name} (${c.odoo_login})</td>
     <td>${c.write_access ? 'on' : 'off'}</td>
     <td>${c.approval_tools.length > 0 ? c.approval_tools.join(', ') : html`<span class="none">none</span>`}</td>
+    <td>${c.approval_effects.length > 0 ? c.approval_effects.join(', ') : html`<span class="none">none</span>`}</td>
     <td>${c.approver_login ?? html`<span class="none">any MCP administrator</span>`}</td>
     <td>${c.approval_expiry_hours}</td>
     <td><code>${c.token_prefix}…</code></td>
@@ -110,6 +130,7 @@ ${c && details(viewer, c)}
     <label for="write_access">Write access (tools that change data are listed and callable)</label></div>
   ${toolBoxes('allowed_tools', 'Allowed tools (none checked: every tool write access permits)', f.allowed_tools)}
   ${toolBoxes('approval_tools', 'Tools that need approval', f.approval_tools)}
+  ${effectBoxes(f.approval_effects)}
   <div class="field"><label for="approver_login">Approver (Odoo login)</label>
     <input id="approver_login" name="approver_login" maxlength="200" value="${f.approver_login}" aria-describedby="approver-help">
     <p id="approver-help" class="help">Empty: nobody, so any MCP administrator acts on this connection's requests.</p></div>
@@ -128,6 +149,18 @@ function toolBoxes(name: string, legend: string, checked: string[]): Html {
         html`<span class="check"><input type="checkbox" id="${name}-${tool}" name="${name}" value="${tool}"${
           checked.includes(tool) ? html` checked` : ''
         }><label for="${name}-${tool}"><code>${tool}</code></label></span>`,
+    )}
+  </fieldset>`
+}
+
+function effectBoxes(checked: string[]): Html {
+  return html`<fieldset class="effects"><legend>Effects that need approval (whatever tool carries them)</legend>
+    ${EFFECT_KINDS.map(
+      (kind) =>
+        html`<div class="check"><input type="checkbox" id="approval_effects-${kind}" name="approval_effects" value="${kind}"${
+          checked.includes(kind) ? html` checked` : ''
+        } aria-describedby="approval_effects-${kind}-help"><label for="approval_effects-${kind}"><code>${kind}</code></label>
+      <span id="approval_effects-${kind}-help" class="help">${EFFECT_HELP[kind]}</span></div>`,
     )}
   </fieldset>`
 }
