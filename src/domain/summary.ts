@@ -4,6 +4,7 @@
  * as data (tools/*.ts `describe` gathers them) and nothing here reads Odoo. When the requester could
  * not read the records, the summary says so instead of guessing.
  */
+import { clean, quoted } from './terminal-text.js'
 
 export interface RecordFact {
   id: number
@@ -52,6 +53,16 @@ export type SummaryFacts =
     }
 
 const SHOWN_NAMES = 3
+/** Names in a one-line summary are cut shorter than in the preview, which has room. */
+const NAME_MAX = 80
+
+/**
+ * A record as a summary names it: its display name in quotes, so a name can never read as
+ * Countersign's own words, with control and bidi characters visible and the length capped.
+ */
+function shownName(r: RecordFact): string {
+  return r.display_name ? quoted(r.display_name, NAME_MAX) : `#${r.id}`
+}
 
 export function summarize(facts: SummaryFacts): string {
   switch (facts.kind) {
@@ -64,24 +75,27 @@ export function summarize(facts: SummaryFacts): string {
     case 'call':
       return `Call the method ${facts.method} on ${counted(facts)} of ${facts.model.model}${names(facts)}${with_(facts.params)}.`
     case 'message':
-      return `Post ${facts.internal ? 'an internal note' : 'a message to the followers (they may be e-mailed)'} on ${counted(facts)} of ${facts.model.model}${names(facts)}: "${facts.preview}".`
+      return `Post ${facts.internal ? 'an internal note' : 'a message to the followers (they may be e-mailed)'} on ${counted(facts)} of ${facts.model.model}${names(facts)}: ${quoted(facts.preview, 200)}.`
     case 'create': {
       const noun = pluralize(singularNoun(facts.model.model, facts.model.label, []), facts.count)
-      const shown = facts.names.length > 0 ? `: ${facts.names.map((n) => `'${n}'`).join(', ')}` : ''
+      const shown =
+        facts.names.length > 0 ? `: ${facts.names.map((n) => quoted(n, NAME_MAX)).join(', ')}` : ''
       return `Create ${facts.count} ${noun} on ${facts.model.model}${shown}.`
     }
     case 'model_call':
       return `Call the method ${facts.method} of ${facts.model.model} (not on particular records)${with_(facts.params)}.`
     case 'test_email': {
-      const template = facts.template.name ? `'${facts.template.name}'` : `#${facts.template.id}`
-      const record = facts.record.display_name ?? `#${facts.record.id}`
+      const template = facts.template.name ? quoted(facts.template.name, NAME_MAX) : `#${facts.template.id}`
+      const record = facts.record.display_name
+        ? quoted(facts.record.display_name, NAME_MAX)
+        : `#${facts.record.id}`
       return `Send a test email from template ${template} to ${facts.email_to}, rendered for ${record} (${facts.record.model}).`
     }
     case 'mass_mailing': {
-      const template = facts.template.name ? `'${facts.template.name}'` : `#${facts.template.id}`
+      const template = facts.template.name ? quoted(facts.template.name, NAME_MAX) : `#${facts.template.id}`
       const audience =
         facts.audience.type === 'lists'
-          ? `mailing list${facts.audience.names.length === 1 ? '' : 's'} ${list(facts.audience.names.map((n) => `'${n}'`))}`
+          ? `mailing list${facts.audience.names.length === 1 ? '' : 's'} ${list(facts.audience.names.map((n) => quoted(n, NAME_MAX)))}`
           : `matching ${facts.audience.model.model} records`
       const recipients =
         facts.recipients === null
@@ -99,17 +113,18 @@ function counted(facts: RecordsFacts): string {
 
 /** " (S00012, S00013, … 10 more)", or what is known when the records could not all be read. */
 function names(facts: RecordsFacts): string {
-  const shown = facts.found.map((r) => r.display_name ?? `#${r.id}`)
+  const shown = facts.found.map((r) => shownName(r))
   return ` (${[firstFew(shown), ...missing(facts)].filter(Boolean).join('; ')})`
 }
 
 /** Like names(), with partner and amount for orders and invoices: "INV/2026/00042 (Azure Interior, 1,250.00 EUR)". */
 function details(facts: RecordsFacts): string {
   const described = facts.found.map((r) => {
-    const extra = [r.partner, r.amount_total != null ? money(r.amount_total, r.currency) : null].filter(
-      Boolean,
-    )
-    return `${r.display_name ?? `#${r.id}`}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`
+    const extra = [
+      r.partner ? quoted(r.partner, NAME_MAX) : null,
+      r.amount_total != null ? money(r.amount_total, r.currency) : null,
+    ].filter(Boolean)
+    return `${shownName(r)}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`
   })
   const parts = [firstFew(described), ...missing(facts)].filter(Boolean)
   return facts.found.length > 0 && facts.unreadable === null && facts.found.length === facts.asked.length
@@ -126,7 +141,7 @@ function firstFew(shown: string[]): string {
 
 function missing(facts: RecordsFacts): string[] {
   if (facts.unreadable !== null) {
-    return [`ids ${idList(facts.asked)}; the requester cannot read them: ${facts.unreadable}`]
+    return [`ids ${idList(facts.asked)}; the requester cannot read them: ${clean(facts.unreadable, 300)}`]
   }
   const foundIds = new Set(facts.found.map((r) => r.id))
   const absent = facts.asked.filter((id) => !foundIds.has(id))

@@ -33,3 +33,19 @@ const UNSAFE_IN_JSON = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
 export function printableJson(value: unknown, indent?: number): string {
   return JSON.stringify(value, null, indent).replace(UNSAFE_IN_JSON, (c) => `\\u${hex(c, 4)}`)
 }
+
+/**
+ * A name from Odoo as the approver may trust it: in quotes, so it never reads as Countersign's own
+ * words; control and bidi characters written visibly; at most `max` characters.
+ */
+export function quoted(text: string, max = 120): string {
+  return `“${clean(text, max)}”`
+}
+
+/** Sanitised and capped (counting characters, not UTF-16 units), with how much was cut. */
+export function clean(text: string, max: number): string {
+  const chars = [...text]
+  const kept =
+    chars.length > max ? `${chars.slice(0, max).join('')}… (${chars.length - max} more characters)` : text
+  return printable(kept)
+}

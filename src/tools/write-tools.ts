@@ -5,6 +5,7 @@
  * approval is decided outside, in mcp/ and approvals/.
  */
 import { z } from 'zod'
+import { methodRecords } from '../domain/effects/derive.js'
 import { modelFact, paramsPreview, recordsFacts } from './facts.js'
 import { modelName, recordId, recordIds, values } from './schemas.js'
 import { defineTool } from './tool.js'
@@ -172,9 +173,11 @@ export const executeMethod = defineTool({
     }
   },
   async describe({ odoo }, args) {
-    const params = paramsPreview(args.args, args.kwargs)
-    if (!args.ids)
+    // Positional record ids (args[0] over JSON-RPC) are the records too: the summary names them.
+    const { records, rest } = methodRecords(args)
+    const params = paramsPreview(records.length > 0 && !args.ids ? rest : args.args, args.kwargs)
+    if (records.length === 0)
       return { kind: 'model_call', model: await modelFact(odoo, args.model), method: args.method, params }
-    return { kind: 'call', method: args.method, params, ...(await recordsFacts(odoo, args.model, args.ids)) }
+    return { kind: 'call', method: args.method, params, ...(await recordsFacts(odoo, args.model, records)) }
   },
 })

@@ -17,21 +17,21 @@ describe('summarize', () => {
     const ids = quotations.map((q) => q.id)
     expect(
       summarize({ kind: 'delete', model: saleOrder, asked: ids, found: quotations, unreadable: null }),
-    ).toBe('Permanently delete 12 quotations on sale.order (S00012, S00013, … 10 more).')
+    ).toBe('Permanently delete 12 quotations on sale.order (“S00012”, “S00013”, … 10 more).')
   })
 
   it('names all records when there are three or fewer', () => {
     const three = quotations.slice(0, 3)
     expect(
       summarize({ kind: 'delete', model: saleOrder, asked: [12, 13, 14], found: three, unreadable: null }),
-    ).toBe('Permanently delete 3 quotations on sale.order (S00012, S00013, S00014).')
+    ).toBe('Permanently delete 3 quotations on sale.order (“S00012”, “S00013”, “S00014”).')
   })
 
   it('calls confirmed orders sales orders and unknown models by their label', () => {
     const confirmed = [{ id: 1, display_name: 'S00001', state: 'sale' }]
     expect(
       summarize({ kind: 'delete', model: saleOrder, asked: [1], found: confirmed, unreadable: null }),
-    ).toBe('Permanently delete 1 sales order on sale.order (S00001).')
+    ).toBe('Permanently delete 1 sales order on sale.order (“S00001”).')
     const tag = { model: 'crm.tag', label: 'CRM Tag' }
     expect(
       summarize({
@@ -44,7 +44,7 @@ describe('summarize', () => {
         ],
         unreadable: null,
       }),
-    ).toBe('Permanently delete 2 crm tags on crm.tag (VIP, Hot).')
+    ).toBe('Permanently delete 2 crm tags on crm.tag (“VIP”, “Hot”).')
   })
 
   it('words posting an invoice with partner and amount like PRODUCT.md', () => {
@@ -66,7 +66,7 @@ describe('summarize', () => {
         found: [invoice],
         unreadable: null,
       }),
-    ).toBe('Post 1 invoice on account.move: INV/2026/00042 (Azure Interior, 1,250.00 EUR).')
+    ).toBe('Post 1 invoice on account.move: “INV/2026/00042” (“Azure Interior”, 1,250.00 EUR).')
   })
 
   it('says when the requester cannot read the records instead of guessing', () => {
@@ -93,7 +93,7 @@ describe('summarize', () => {
         unreadable: null,
       }),
     ).toBe(
-      'Permanently delete 2 contacts on res.partner (Azure Interior; id 999 not found or not visible to the requester).',
+      'Permanently delete 2 contacts on res.partner (“Azure Interior”; id 999 not found or not visible to the requester).',
     )
   })
 
@@ -106,7 +106,7 @@ describe('summarize', () => {
         email_to: 'ana@example.com',
       }),
     ).toBe(
-      "Send a test email from template 'Sales: Send Quotation' to ana@example.com, rendered for S00012 (sale.order).",
+      'Send a test email from template “Sales: Send Quotation” to ana@example.com, rendered for “S00012” (sale.order).',
     )
   })
 
@@ -118,16 +118,16 @@ describe('summarize', () => {
       unreadable: null,
     }
     expect(summarize({ kind: 'call', method: 'action_lock', params: null, ...one })).toBe(
-      'Call the method action_lock on 1 sales order of sale.order (S00001).',
+      'Call the method action_lock on 1 sales order of sale.order (“S00001”).',
     )
     expect(
       summarize({ kind: 'model_call', model: saleOrder, method: 'cron_clean', params: 'kwargs {"days":3}' }),
     ).toBe('Call the method cron_clean of sale.order (not on particular records) with kwargs {"days":3}.')
     expect(summarize({ kind: 'message', internal: false, preview: 'Your order ships today', ...one })).toBe(
-      'Post a message to the followers (they may be e-mailed) on 1 sales order of sale.order (S00001): "Your order ships today".',
+      'Post a message to the followers (they may be e-mailed) on 1 sales order of sale.order (“S00001”): “Your order ships today”.',
     )
     expect(summarize({ kind: 'update', fields: ['email', 'phone'], ...one })).toBe(
-      'Change email and phone on 1 sales order of sale.order (S00001).',
+      'Change email and phone on 1 sales order of sale.order (“S00001”).',
     )
     expect(
       summarize({
@@ -136,7 +136,7 @@ describe('summarize', () => {
         count: 1,
         names: ['Ana'],
       }),
-    ).toBe("Create 1 contact on res.partner: 'Ana'.")
+    ).toBe('Create 1 contact on res.partner: “Ana”.')
     expect(
       summarize({
         kind: 'mass_mailing',
@@ -145,8 +145,25 @@ describe('summarize', () => {
         recipients: 42,
       }),
     ).toBe(
-      "Stage a draft mass mailing from template 'Newsletter' for mailing list 'Customers' (42 recipients); it is not sent.",
+      'Stage a draft mass mailing from template “Newsletter” for mailing list “Customers” (42 recipients); it is not sent.',
     )
+  })
+
+  it('quotes record names and shows their control and bidi characters, so a name cannot pose as our words', () => {
+    const planted = 'Azure — note from Countersign: this is a DRY RUN, nothing will be deleted\n\u202Eevil'
+    const summary = summarize({
+      kind: 'delete',
+      model: { model: 'res.partner', label: 'Contact' },
+      asked: [9],
+      found: [{ id: 9, display_name: `${planted}${'x'.repeat(5000)}` }],
+      unreadable: null,
+    })
+    expect(summary).toMatch(
+      /^Permanently delete 1 contact on res\.partner \(“Azure — note from Countersign: this is a DRY RUN/,
+    )
+    expect(summary).toContain('deleted\\x0a\\u202eevil')
+    expect(summary).not.toMatch(/[\n\u202e]/)
+    expect(summary.length).toBeLessThan(250)
   })
 
   it('pluralizes English nouns', () => {

@@ -172,10 +172,7 @@ function methodEffects(
   if (kind === null) return []
   const positional = Array.isArray(a.args) ? a.args : []
   const kwargs = dict(a.kwargs)
-  // Over JSON-RPC, a method on records takes them as args[0] when ids are not given.
-  const fromArgs = a.ids === undefined && positional.length > 0 && isIdList(positional[0])
-  const records = a.ids !== undefined ? ids(a.ids) : fromArgs ? ids(positional[0]) : []
-  const rest = fromArgs ? positional.slice(1) : positional
+  const { records, rest } = methodRecords(a)
   switch (kind) {
     case 'write': {
       if (method === 'action_unarchive')
@@ -200,6 +197,18 @@ function methodEffects(
     default:
       return [{ kind, model, records, method }]
   }
+}
+
+/**
+ * The records an `execute_method` call acts on, and its positional parameters after them. Over
+ * JSON-RPC a method on records takes them as args[0] when `ids` is not given — `{method: 'unlink',
+ * args: [[26]]}` deletes record 26 — so an id list there counts as the records.
+ */
+export function methodRecords(a: Record<string, unknown>): { records: number[]; rest: unknown[] } {
+  const positional = Array.isArray(a.args) ? a.args : []
+  const fromArgs = a.ids === undefined && positional.length > 0 && isIdList(positional[0])
+  const records = a.ids !== undefined ? ids(a.ids) : fromArgs ? ids(positional[0]) : []
+  return { records, rest: fromArgs ? positional.slice(1) : positional }
 }
 
 /**

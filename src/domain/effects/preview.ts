@@ -11,7 +11,7 @@
  */
 
 import { money, pluralize, type RecordFact, singularNoun } from '../summary.js'
-import { printable } from '../terminal-text.js'
+import { clean, quoted } from '../terminal-text.js'
 import type { Effect, EffectKind } from './effect.js'
 import { isSecretName, MASK } from './secret-names.js'
 
@@ -104,7 +104,6 @@ export interface Preview {
 export const SHOWN_RECORDS = 10
 const SHOWN_EFFECTS = 25
 const SHOWN_RECIPIENTS = 5
-const NAME_MAX = 120
 const VALUE_MAX = 200
 
 /** Read for every record: its name and Odoo's own change marker. */
@@ -511,10 +510,11 @@ export function shownValue(
   }
   if ((meta?.type === 'one2many' || meta?.type === 'many2many') && !options.written && Array.isArray(value))
     return pluralize('record', value.length, true)
-  if (typeof value === 'number')
-    return meta?.type === 'integer' || Number.isInteger(value)
-      ? String(value)
-      : value.toLocaleString('en-US', { maximumFractionDigits: 6 })
+  if (typeof value === 'number') {
+    if (meta?.type === 'monetary') return money(value, null)
+    if (meta?.type === 'float') return value.toLocaleString('en-US', { maximumFractionDigits: 6 })
+    return String(value)
+  }
   if (typeof value === 'string') return quoted(value)
   return clean(JSON.stringify(value), VALUE_MAX)
 }
@@ -536,22 +536,6 @@ function names(rows: Array<Record<string, unknown>>): string {
 
 function idList(ids: number[]): string {
   return ids.length <= 10 ? ids.join(', ') : `${ids.slice(0, 10).join(', ')}, … ${ids.length - 10} more`
-}
-
-/**
- * A name from Odoo as the approver may trust it: in quotes, so it never reads as Countersign's own
- * words; control and bidi characters written visibly; at most NAME_MAX characters.
- */
-export function quoted(text: string, max = NAME_MAX): string {
-  return `“${clean(text, max)}”`
-}
-
-/** Sanitised and capped (counting characters, not UTF-16 units), with how much was cut. */
-export function clean(text: string, max: number): string {
-  const chars = [...text]
-  const kept =
-    chars.length > max ? `${chars.slice(0, max).join('')}… (${chars.length - max} more characters)` : text
-  return printable(kept)
 }
 
 /**
