@@ -235,6 +235,21 @@ describe('the preview', () => {
       { label: 'Customer (partner_id)', before: '“Azure Interior”', after: '“Deco Addict” (#12)' },
       { label: 'Terms and conditions (note)', before: '(empty)', after: '“hi”' },
     ])
+    expect(
+      buildPreview(
+        [
+          {
+            kind: 'write',
+            model: 'sale.order',
+            records: [5],
+            method: 'write',
+            values: { user_id: 3 },
+            flags: ['ownership'],
+          },
+        ],
+        facts({ 'sale.order': saleFacts([order(5, 'S00005', 'draft', 10, [])]) }),
+      ).effects[0]?.warnings,
+    ).toEqual(['Changes who the records belong to (their user, customer or owner).'])
     // The changed field is in the table, not repeated among the facts.
     expect(preview.effects[0]?.records[0]?.facts.map((f) => f.label)).not.toContain('Customer (partner_id)')
   })

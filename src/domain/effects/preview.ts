@@ -12,7 +12,7 @@
 
 import { money, pluralize, type RecordFact, singularNoun } from '../summary.js'
 import { clean, quoted } from '../terminal-text.js'
-import type { Effect, EffectKind } from './effect.js'
+import type { Effect, EffectKind, WriteFlag } from './effect.js'
 import { isSecretName, MASK } from './secret-names.js'
 
 /** A field as `fields_get` describes it, with what rendering needs. */
@@ -274,6 +274,7 @@ function previewEffect(effect: Effect, facts: PreviewFacts): PreviewEffect {
       `Every ${effect.model} record linked through ${effect.parent.field} and not kept by the command is removed.`,
     )
   warnings.push(...refusals(effect, rows), ...cascades(effect, info, rows))
+  for (const flag of effect.flags ?? []) warnings.push(FLAG_WORDS[flag])
 
   const written = writtenFields(effect)
   const records = rows.slice(0, SHOWN_RECORDS).map((row) => ({
@@ -307,6 +308,13 @@ function previewEffect(effect: Effect, facts: PreviewFacts): PreviewEffect {
     send: effect.kind === 'send' ? sendOf(effect, info, rows, facts) : null,
     warnings,
   }
+}
+
+/** What a write's flags mean to the approver (effect.ts `WriteFlag`). */
+const FLAG_WORDS: Record<WriteFlag, string> = {
+  company: 'Moves the records to another company (company_id).',
+  ownership: 'Changes who the records belong to (their user, customer or owner).',
+  amount: 'Changes an amount, a price or a quantity.',
 }
 
 const VERBS: Record<EffectKind, string> = {
