@@ -10,6 +10,7 @@
 import type { Kysely } from 'kysely'
 import { fingerprint } from '../domain/canonical-json.js'
 import { expiresAt } from '../domain/decide.js'
+import { maskSecrets } from '../domain/secrets.js'
 import {
   alreadyPendingMessage,
   type FilingRefusal,
@@ -32,6 +33,7 @@ import type { Database } from '../store/tables.js'
 import { clip } from '../tools/facts.js'
 import { type Tool, type ToolContext, ToolError, type ToolOutput } from '../tools/tool.js'
 import type { ApprovalsDeps } from './deps.js'
+import { hidesSameSecrets, sealSecrets } from './sealed-secrets.js'
 
 export function requestLink(public_url: string, request_id: number): string {
   return `${public_url}/approvals/${request_id}`
@@ -49,7 +51,10 @@ export async function fileRequest(
   args: unknown,
   ctx: ToolContext,
 ): Promise<ToolOutput> {
-  const frozen = fingerprint(args)
+  // Secrets (domain/secrets.ts) are hidden from everything below — fingerprint, summary, storage,
+  // activity, audit — and stored only sealed, for execution (approvals/sealed-secrets.ts).
+  const { masked, secrets } = maskSecrets(tool.name, args)
+  const frozen = fingerprint(masked)
   const bytes = Buffer.byteLength(frozen.arguments, 'utf8')
   if (bytes > deps.filing_limits.max_argument_bytes)
     throw refused(principal, tool, {
@@ -62,6 +67,9 @@ export async function fileRequest(
     tool: tool.name,
     arguments_sha256: frozen.arguments_sha256,
     now,
+    // The fingerprint is of the masked call: a pending one is this call only if it hides the same values.
+    sameSecrets: (candidate: ApprovalRequest, sealed: string | null) =>
+      hidesSameSecrets(deps.secrets, candidate, sealed, secrets),
   })
   // An AI that retries, or a user who asks twice, must not queue the same action for the approver
   // twice: an identical call while one is pending points to that one, without reading Odoo again.
@@ -72,8 +80,8 @@ export async function fileRequest(
   const early = await limitReached(deps.db, deps, principal.connection_id, deps.clock())
   if (early) throw refused(principal, tool, early)
 
-  const facts = tool.describe ? await tool.describe(ctx, args) : null
-  const summary = facts ? summarize(facts) : `Run ${tool.name} with ${clip(JSON.stringify(args), 300)}.`
+  const facts = tool.describe ? await tool.describe(ctx, masked) : null
+  const summary = facts ? summarize(facts) : `Run ${tool.name} with ${clip(JSON.stringify(masked), 300)}.`
   const now = deps.clock()
   // The request and its audit entry land together or not at all. The identical request and the
   // limits are checked again inside, after taking the connection's filing lock: filings of one
@@ -103,6 +111,15 @@ export async function fileRequest(
       approver_name: approver?.name ?? null,
       requested_at: now,
       expires_at: expiresAt(now, principal.policy.approval_expiry_hours),
+      sealed_secrets: sealSecrets(
+        deps.secrets,
+        {
+          connection_id: principal.connection_id,
+          arguments_sha256: frozen.arguments_sha256,
+          requested_at: now,
+        },
+        secrets,
+      ),
     })
     await appendAudit(trx, {
       at: now,

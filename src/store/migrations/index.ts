@@ -12,6 +12,7 @@ import * as m0003 from './0003-pending-twin-index.js'
 import * as m0004 from './0004-notification-error.js'
 import * as m0005 from './0005-login-throttle.js'
 import * as m0006 from './0006-filing-limit-indexes.js'
+import * as m0008 from './0008-sealed-secrets.js'
 
 export interface EngineMigration {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>
@@ -25,4 +26,5 @@ export const MIGRATIONS: Readonly<Record<string, EngineMigration>> = Object.free
   '0004-notification-error': m0004,
   '0005-login-throttle': m0005,
   '0006-filing-limit-indexes': m0006,
+  '0008-sealed-secrets': m0008,
 })
