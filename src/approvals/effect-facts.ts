@@ -62,7 +62,12 @@ export async function effectsOfCall(
       }),
     )
   }
-  return { effects: effectsOf(call, facts, TRANSITION_TARGETS), facts }
+  return { effects: effectsFromFacts(call, facts), facts }
+}
+
+/** The effects of a call whose field types were read already (the masked twin of a gated call). */
+export function effectsFromFacts(call: ToolCall, facts: EffectFacts): Effect[] {
+  return effectsOf(call, facts, TRANSITION_TARGETS)
 }
 
 /** The approver's preview of these effects, with the fingerprint the drift guard compares later. */

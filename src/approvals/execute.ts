@@ -1,7 +1,8 @@
 /**
  * Runs an approved call (seed step 3), at most once, as the REQUESTER: the stored arguments are
- * re-hashed and re-validated, the connection's stored Odoo credentials (the requester's own, never
- * the approver's) open the session, and the tool's own `run` performs the call. The claim to run is
+ * re-hashed, the secrets they hide unsealed and put back (domain/secrets.ts), and re-validated, the
+ * connection's stored Odoo credentials (the requester's own, never the approver's) open the session,
+ * and the tool's own `run` performs the call. The claim to run is
  * one compare-and-set (store/approval-transitions.ts `claimExecution`); whoever loses does nothing.
  * A process that dies mid-call leaves `running`; `recoverStale` later declares the outcome unknown
  * and never retries it.
@@ -11,6 +12,7 @@ import { OUTCOME_UNKNOWN } from '../domain/approval-request.js'
 import { sha256Hex } from '../domain/canonical-json.js'
 import { type DriftChange, driftRefusal } from '../domain/effects/drift.js'
 import { toolAvailable } from '../domain/policy.js'
+import { maskForLog, restoreSecrets } from '../domain/secrets.js'
 import { policyOf, principalOf } from '../mcp/principal.js'
 import { isExpectedToolError, toolErrorResult } from '../mcp/tool-errors.js'
 import { isOdooError } from '../odoo/errors.js'
@@ -19,6 +21,7 @@ import {
   type ApprovalRequest,
   getApprovalRequest,
   listUnclaimedApproved,
+  sealedSecretsOf,
 } from '../store/approval-requests.js'
 import { claimExecution, failStaleRunning, finishExecution } from '../store/approval-transitions.js'
 import { type Connection, getConnection } from '../store/connections.js'
@@ -26,6 +29,7 @@ import { odooTool } from '../tools/catalog.js'
 import type { ApprovalsDeps } from './deps.js'
 import { driftSince } from './effect-facts.js'
 import { storedPreview } from './review.js'
+import { openSecrets } from './sealed-secrets.js'
 
 /** Refusals found before any call reaches Odoo; the request ends in error with this text. */
 class NotExecutable extends Error {}
@@ -81,7 +85,9 @@ export async function executeApproved(deps: ApprovalsDeps, request_id: number): 
     request_id,
     duration_ms: finishedAt.getTime() - claimedAt.getTime(),
     error: outcome.error,
-    ...(deps.audit_payloads && outcome.result ? { payload: { result: JSON.parse(outcome.result) } } : {}),
+    ...(deps.audit_payloads && outcome.result
+      ? { payload: { result: maskForLog(JSON.parse(outcome.result)) } }
+      : {}),
   })
 }
 
@@ -113,18 +119,30 @@ async function prepare(deps: ApprovalsDeps, request_id: number) {
   }
   const tool = odooTool(request.tool)
   if (!tool) throw new NotExecutable(`${request.tool} is not a tool of this Countersign version`)
-  const parsed = tool.input.safeParse(JSON.parse(request.arguments))
+  const stored: unknown = JSON.parse(request.arguments)
+  let args: unknown
+  try {
+    // The values the stored arguments hide, put back for this run only (approvals/sealed-secrets.ts).
+    const secrets = openSecrets(deps.secrets, request, await sealedSecretsOf(deps.db, request_id))
+    args = restoreSecrets(request.tool, stored, secrets)
+  } catch (error) {
+    deps.logger.warn({ err: error, request_id }, 'the sealed secrets of a request do not open')
+    throw new NotExecutable(
+      'the hidden values of the arguments (passwords, tokens, keys) cannot be restored: COUNTERSIGN_SECRET changed or the stored request was altered; nothing was executed',
+    )
+  }
+  const parsed = tool.input.safeParse(args)
   if (!parsed.success) throw new NotExecutable(`the stored arguments are no longer valid for ${request.tool}`)
   const connection = await getConnection(deps.db, request.connection_id)
   const blocked = executionBlocker(request, connection)
   if (blocked !== null || !connection) throw new NotExecutable(`${blocked}; nothing was executed`)
   // The requester's own credentials: Odoo applies the requester's rights, not the approver's.
   const principal = principalOf(deps, connection)
-  await refuseOnDrift(deps, principal.odoo, request_id)
   const ctx = { odoo: principal.odoo, odoo_major: deps.odoo_major, protocol: deps.odoo.protocol }
   const problem = tool.check?.(ctx, parsed.data) ?? null
   if (problem !== null)
     throw new NotExecutable(`the stored arguments are not valid here: ${problem}; nothing was executed`)
+  await refuseOnDrift(deps, principal.odoo, request_id)
   return { run: () => tool.run(ctx, parsed.data), login: principal.odoo.login, tool: tool.name }
 }
 

@@ -10,8 +10,9 @@
 import type { Kysely } from 'kysely'
 import { fingerprint } from '../domain/canonical-json.js'
 import { expiresAt } from '../domain/decide.js'
-import type { Effect } from '../domain/effects/effect.js'
+import type { EffectFacts } from '../domain/effects/effect.js'
 import { previewLines } from '../domain/effects/preview.js'
+import { maskSecrets } from '../domain/secrets.js'
 import {
   alreadyPendingMessage,
   type FilingRefusal,
@@ -35,8 +36,9 @@ import type { Database } from '../store/tables.js'
 import { clip } from '../tools/facts.js'
 import { type Tool, type ToolContext, ToolError, type ToolOutput } from '../tools/tool.js'
 import type { ApprovalsDeps } from './deps.js'
-import { previewOf } from './effect-facts.js'
+import { effectsFromFacts, previewOf } from './effect-facts.js'
 import { storedPreview } from './review.js'
+import { hidesSameSecrets, sealSecrets } from './sealed-secrets.js'
 
 export function requestLink(public_url: string, request_id: number): string {
   return `${public_url}/approvals/${request_id}`
@@ -47,9 +49,9 @@ type Filing =
   | { outcome: 'filed' | 'twin'; request: ApprovalRequest }
   | { outcome: 'refused'; refusal: FilingRefusal }
 
-/** Why the call files, and what it will do (approvals/gate-call.ts worked both out). */
+/** Why the call files, and the field types its effects were read with (approvals/gate-call.ts). */
 export interface Gated {
-  effects: Effect[]
+  facts: EffectFacts
   /** The gate's reasons: the tool's name, or the effects the connection gates. */
   because: string[]
 }
@@ -62,7 +64,10 @@ export async function fileRequest(
   ctx: ToolContext,
   gated: Gated,
 ): Promise<ToolOutput> {
-  const frozen = fingerprint(args)
+  // Secrets (domain/secrets.ts) are hidden from everything below — fingerprint, summary, storage,
+  // activity, audit — and stored only sealed, for execution (approvals/sealed-secrets.ts).
+  const { masked, secrets } = maskSecrets(tool.name, args)
+  const frozen = fingerprint(masked)
   const bytes = Buffer.byteLength(frozen.arguments, 'utf8')
   if (bytes > deps.filing_limits.max_argument_bytes)
     throw refused(principal, tool, {
@@ -75,6 +80,9 @@ export async function fileRequest(
     tool: tool.name,
     arguments_sha256: frozen.arguments_sha256,
     now,
+    // The fingerprint is of the masked call: a pending one is this call only if it hides the same values.
+    sameSecrets: (candidate: ApprovalRequest, sealed: string | null) =>
+      hidesSameSecrets(deps.secrets, candidate, sealed, secrets),
   })
   // An AI that retries, or a user who asks twice, must not queue the same action for the approver
   // twice: an identical call while one is pending points to that one, without reading Odoo again.
@@ -86,10 +94,14 @@ export async function fileRequest(
   if (early) throw refused(principal, tool, early)
 
   const [facts, preview] = await Promise.all([
-    tool.describe ? tool.describe(ctx, args) : null,
-    previewOf(ctx.odoo, gated.effects),
+    tool.describe ? tool.describe(ctx, masked) : null,
+    // From the masked arguments too: a secret written to a field never reaches the preview.
+    previewOf(
+      ctx.odoo,
+      effectsFromFacts({ tool: tool.name, args: masked as Record<string, unknown> }, gated.facts),
+    ),
   ])
-  const summary = facts ? summarize(facts) : `Run ${tool.name} with ${clip(JSON.stringify(args), 300)}.`
+  const summary = facts ? summarize(facts) : `Run ${tool.name} with ${clip(JSON.stringify(masked), 300)}.`
   const now = deps.clock()
   // The request and its audit entry land together or not at all. The identical request and the
   // limits are checked again inside, after taking the connection's filing lock: filings of one
@@ -119,6 +131,15 @@ export async function fileRequest(
       approver_name: approver?.name ?? null,
       requested_at: now,
       expires_at: expiresAt(now, principal.policy.approval_expiry_hours),
+      sealed_secrets: sealSecrets(
+        deps.secrets,
+        {
+          connection_id: principal.connection_id,
+          arguments_sha256: frozen.arguments_sha256,
+          requested_at: now,
+        },
+        secrets,
+      ),
     })
     await insertRequestPreview(trx, request.request_id, JSON.stringify(preview))
     await appendAudit(trx, {

@@ -37,5 +37,5 @@ export async function gateCall(
     )
   const decision = gate(tool.name, effects, { approval_tools: policy.approval_tools, approval_effects })
   if (decision.action === 'run') return null
-  return fileRequest(deps, principal, tool, args, ctx, { effects, because: decision.because })
+  return fileRequest(deps, principal, tool, args, ctx, { facts, because: decision.because })
 }

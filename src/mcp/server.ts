@@ -11,6 +11,7 @@ import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/
 import { z } from 'zod'
 import { nestedDeeperThan } from '../domain/json-depth.js'
 import { toolAvailable } from '../domain/policy.js'
+import { maskForLog, maskSecrets } from '../domain/secrets.js'
 import type { Logger } from '../logger.js'
 import type { NewAuditEntry } from '../store/audit-log.js'
 import { ODOO_TOOLS } from '../tools/catalog.js'
@@ -208,13 +209,14 @@ export function createMcpServer(
       const result = invalidArgumentsResult(name, parsed.error)
       await audit('invalid_arguments', {
         error: result.content[0]?.text ?? null,
-        ...(mcp.audit_payloads && { payload: { arguments: raw } }),
+        ...(mcp.audit_payloads && { payload: { arguments: maskSecrets(name, raw).masked } }),
       })
       return result
     }
     const args = parsed.data
     const model = odooTool ? odooTool.model(args) : null
-    const payload = mcp.audit_payloads ? { arguments: args } : undefined
+    // Payloads are logged with secrets hidden (domain/secrets.ts), arguments and results alike.
+    const payload = mcp.audit_payloads ? { arguments: maskSecrets(name, args).masked } : undefined
     const ctx: ToolContext = { odoo: principal.odoo, odoo_major: mcp.odoo_major, protocol: mcp.protocol }
     try {
       let output: ToolOutput
@@ -236,7 +238,7 @@ export function createMcpServer(
       await audit(outcome, {
         model,
         request_id: typeof output.structured.request_id === 'number' ? output.structured.request_id : null,
-        ...(payload && { payload: { ...payload, result: output.structured } }),
+        ...(payload && { payload: { ...payload, result: maskForLog(output.structured) } }),
       })
       return toolResult(output)
     } catch (error) {

@@ -78,6 +78,15 @@ export class Credentials {
   }
 
   /**
+   * `_check_credentials(password, {'interactive': True})` as `change_password` calls it: the
+   * user's own password only, never an API key (17 and 19, res_users.py `APIKeysUser`).
+   */
+  checkPassword(uid: number, password: unknown): boolean {
+    const secrets = this.byUid.get(uid)
+    return typeof password === 'string' && secrets !== undefined && same(secrets.password, password)
+  }
+
+  /**
    * Odoo's interactive login (`/web/session/authenticate`): the uid for login + password, or false.
    * API keys are refused there (res_users.py: keys are for RPC, not for interactive sessions).
    */

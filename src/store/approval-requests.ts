@@ -77,10 +77,14 @@ export function approvalRequestFromRow(row: Selectable<ApprovalRequestTable>): A
   }
 }
 
-/** Files a request (status and execution_status 'pending'); returns it with its new request_id. */
+/**
+ * Files a request (status and execution_status 'pending'); returns it with its new request_id.
+ * `sealed_secrets`: what its arguments hide, sealed (approvals/file-request.ts); never part of the
+ * returned request, only `sealedSecretsOf` reads it back.
+ */
 export async function insertApprovalRequest(
   db: Kysely<Database>,
-  input: NewApprovalRequest,
+  input: NewApprovalRequest & { sealed_secrets?: string | null },
 ): Promise<ApprovalRequest> {
   const row = await db
     .insertInto('approval_request')
@@ -103,6 +107,7 @@ export async function insertApprovalRequest(
       expires_at: iso(input.expires_at),
       result_truncated: 0,
       activity_ids: '[]',
+      sealed_secrets: input.sealed_secrets ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow()
@@ -138,6 +143,16 @@ export async function getApprovalRequest(
     .where('request_id', '=', request_id)
     .executeTakeFirst()
   return row && approvalRequestFromRow(row)
+}
+
+/** The sealed secrets of a request (null: its arguments hide nothing), for execution only. */
+export async function sealedSecretsOf(db: Kysely<Database>, request_id: number): Promise<string | null> {
+  const row = await db
+    .selectFrom('approval_request')
+    .select('sealed_secrets')
+    .where('request_id', '=', request_id)
+    .executeTakeFirst()
+  return row?.sealed_secrets ?? null
 }
 
 /** Those of the given requests that have Odoo activities to close, in request_id order. */
@@ -238,14 +253,25 @@ export async function listApprovalRequests(
   return cappedPage(rows.map(approvalRequestFromRow), countOf(count), { page, page_size, offset })
 }
 
+/** How many pending requests with the same masked arguments are compared by their secrets. */
+const TWIN_CANDIDATES = 20
+
 /**
  * The newest request of this connection, for this tool and these exact arguments, still pending and
  * not yet past `expires_at` at `now`: the one an identical new call should point to instead of filing
- * a second. Reads only the partial index of migration 0003.
+ * a second. Reads only the partial index of migration 0003. The fingerprint covers the arguments with
+ * their secrets hidden, so `sameSecrets` is asked about each candidate's sealed secrets (newest first,
+ * at most TWIN_CANDIDATES): two calls differing only in a password are not the same call.
  */
 export async function findPendingTwin(
   db: Kysely<Database>,
-  twin: { connection_id: number; tool: string; arguments_sha256: string; now: Date },
+  twin: {
+    connection_id: number
+    tool: string
+    arguments_sha256: string
+    now: Date
+    sameSecrets?: (candidate: ApprovalRequest, sealed_secrets: string | null) => boolean
+  },
 ): Promise<ApprovalRequest | undefined> {
   const table =
     engineOf(db) === 'sqlite'
@@ -255,8 +281,10 @@ export async function findPendingTwin(
     select * from ${table}
     where status = 'pending' and arguments_sha256 = ${twin.arguments_sha256}
       and connection_id = ${twin.connection_id} and tool = ${twin.tool} and expires_at > ${iso(twin.now)}
-    order by request_id desc limit 1`.execute(db)
-  return rows[0] ? approvalRequestFromRow(rows[0]) : undefined
+    order by request_id desc limit ${twin.sameSecrets ? TWIN_CANDIDATES : 1}`.execute(db)
+  const same = twin.sameSecrets
+  const candidates = rows.map((row) => ({ request: approvalRequestFromRow(row), sealed: row.sealed_secrets }))
+  return (same ? candidates.find((c) => same(c.request, c.sealed)) : candidates[0])?.request
 }
 
 /**

@@ -4,7 +4,9 @@
  * affected-row count, or by the ids returned). This is what makes "decided once, executed at most
  * once" hold across double clicks, rival approvers, several replicas and a crash. Does not decide
  * whether a caller *may* make the change (domain/ does), and never re-opens a request: there is no
- * way back to 'pending', and a lost 'running' becomes 'error', never 'pending' again.
+ * way back to 'pending', and a lost 'running' becomes 'error', never 'pending' again. Every change
+ * after which the call can no longer run (rejected, expired, finished, lost) also drops the sealed
+ * secrets of its arguments (migration 0008): they are kept only for the run.
  */
 import { type Kysely, sql } from 'kysely'
 import type { ApprovalRequest, OdooPerson } from '../domain/approval-request.js'
@@ -49,6 +51,8 @@ export async function decideRequest(
       decided_by_login: decision.decided_by_login,
       decided_by_name: decision.decided_by_name,
       approver_note: decision.approver_note,
+      // A rejected call never runs: the secrets its arguments hid are dropped with the decision.
+      ...(decision.status === 'rejected' && { sealed_secrets: null }),
     })
     .where('request_id', '=', request_id)
     .where('status', '=', PENDING) // the guard: one decision per request
@@ -139,6 +143,7 @@ export async function finishExecution(
       result_truncated: outcome.result_truncated ? 1 : 0,
       error: outcome.error,
       execution_finished_at: iso(outcome.finished_at),
+      sealed_secrets: null, // kept only for the run, which is over
     })
     .where('request_id', '=', request_id)
     .where('execution_status', '=', RUNNING)
@@ -167,7 +172,7 @@ export async function expireDue(db: Kysely<Database>, now: Date, limit = 500): P
   const query =
     engineOf(db) === 'postgres'
       ? sql<{ request_id: number }>`
-          update approval_request set status = 'expired'
+          update approval_request set status = 'expired', sealed_secrets = null
           where request_id = any(array(
             select request_id from approval_request
             where status = 'pending' and expires_at <= ${iso(now)}
@@ -176,7 +181,7 @@ export async function expireDue(db: Kysely<Database>, now: Date, limit = 500): P
           and status = 'pending'
           returning request_id`
       : sql<{ request_id: number }>`
-          update approval_request set status = 'expired'
+          update approval_request set status = 'expired', sealed_secrets = null
           where request_id in (
             select request_id from approval_request indexed by approval_request_pending_expiry_idx
             where status = 'pending' and expires_at <= ${iso(now)}
@@ -193,7 +198,7 @@ export async function expireDue(db: Kysely<Database>, now: Date, limit = 500): P
 export async function expireOne(db: Kysely<Database>, request_id: number, now: Date): Promise<boolean> {
   const result = await db
     .updateTable('approval_request')
-    .set({ status: 'expired' })
+    .set({ status: 'expired', sealed_secrets: null })
     .where('request_id', '=', request_id)
     .where('status', '=', PENDING)
     .where('expires_at', '<=', iso(now))
@@ -215,7 +220,7 @@ export async function failStaleRunning(
 ): Promise<number[]> {
   let update = db
     .updateTable('approval_request')
-    .set({ execution_status: 'error', error: message, execution_finished_at: iso(now) })
+    .set({ execution_status: 'error', error: message, execution_finished_at: iso(now), sealed_secrets: null })
     .where('execution_status', '=', RUNNING)
   const before = isoOrNull(options.started_before)
   if (before !== null) update = update.where('execution_started_at', '<', before)

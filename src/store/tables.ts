@@ -48,7 +48,10 @@ export interface ApprovalRequestTable {
   tool: string
   /** The Odoo model the call touches, when the tool has one (for search and display). */
   model: string | null
-  /** The arguments exactly as filed: canonical JSON text, never updated. */
+  /**
+   * The arguments as filed, secrets replaced by a placeholder (domain/secrets.ts): canonical JSON
+   * text, never updated.
+   */
   arguments: string
   /** SHA-256 (hex) of `arguments`, checked again before execution. */
   arguments_sha256: string
@@ -80,6 +83,11 @@ export interface ApprovalRequestTable {
   activity_ids: string
   /** Why no Odoo activity was created for this request (migration 0004); null when one was. */
   notification_error: string | null
+  /**
+   * The values `arguments` hides, sealed with COUNTERSIGN_SECRET under `arguments_sha256` (migration
+   * 0008); read only to execute. Null when the call hid nothing.
+   */
+  sealed_secrets: string | null
 }
 
 export interface AuditLogTable {

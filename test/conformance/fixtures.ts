@@ -188,3 +188,77 @@ export async function throwawayPerson(
   })
   return { uid, login, password, name }
 }
+
+/**
+ * An internal user with a generated password and an API key of its own, made for one test that may
+ * change that password (`change_password`). Sandbox: its test hook makes both. Real Odoo: admin
+ * creates the user over JSON-RPC, then the user makes the key as Odoo's "New API Key" button does
+ * (scripts/real-odoo.ts `makeApiKey`: the description wizard, then the identity check with the
+ * password — 17: a field of the wizard, 19: `context.password`; 19 gives non-administrators keys of
+ * at most 90 days).
+ */
+export async function throwawayRequester(
+  d: ConformanceDeployment,
+  password: string,
+): Promise<{ uid: number; login: string; api_key: string }> {
+  const name = d.unique('Requester')
+  const login = name.toLowerCase().replace(/[^a-z0-9]+/g, '.')
+  if (!d.target.real) {
+    const made = await fetch(`${d.url}/__sandbox/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login, name, password, groups: ['base.group_user'] }),
+    })
+    if (made.status !== 201) throw new Error(`the sandbox refused user ${login}: ${await made.text()}`)
+    const user = (await made.json()) as { uid: number; api_key: string }
+    return { uid: user.uid, login, api_key: user.api_key }
+  }
+  const uid = await create(d.odooAdmin, 'res.users', {
+    name,
+    login,
+    password,
+    [groupsField(d)]: [[6, 0, [await groupId(d, 'base.group_user')]]],
+  })
+  return { uid, login, api_key: await makeApiKey(d, login, password) }
+}
+
+async function makeApiKey(d: ConformanceDeployment, login: string, password: string): Promise<string> {
+  let cookie = ''
+  const post = async <T>(path: string, params: Record<string, unknown>): Promise<T> => {
+    const response = await fetch(`${d.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params, id: 1 }),
+    })
+    const sid = response.headers.get('set-cookie')?.match(/session_id=([^;]+)/)?.[1]
+    if (sid) cookie = `session_id=${sid}`
+    const body = (await response.json()) as { result?: T; error?: { data?: { message?: string } } }
+    if (body.error) throw new Error(`${path}: ${body.error.data?.message ?? JSON.stringify(body.error)}`)
+    return body.result as T
+  }
+  const callKw = <T>(model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}) =>
+    post<T>(`/web/dataset/call_kw/${model}/${method}`, { model, method, args, kwargs })
+  await post('/web/session/authenticate', { db: d.db, login, password })
+  const values: Record<string, unknown> = { name: `countersign conformance ${d.unique('key')}` }
+  if (d.target.major >= 19)
+    values.expiration_date = new Date(Date.now() + 7 * 86_400_000)
+      .toISOString()
+      .slice(0, 19)
+      .replace('T', ' ')
+  const created = await callKw<number | number[]>('res.users.apikeys.description', 'create', [values])
+  const id = Array.isArray(created) ? created[0] : created
+  let action = await callKw<{ res_model?: string; res_id?: number; context?: Record<string, unknown> }>(
+    'res.users.apikeys.description',
+    'make_key',
+    [[id]],
+  )
+  if (action.res_model === 'res.users.identitycheck' && action.res_id) {
+    if (d.target.major < 19) await callKw('res.users.identitycheck', 'write', [[action.res_id], { password }])
+    action = await callKw('res.users.identitycheck', 'run_check', [[action.res_id]], {
+      context: { password },
+    })
+  }
+  const key = action.context?.default_key
+  if (typeof key !== 'string') throw new Error(`Odoo gave no API key for ${login}: ${JSON.stringify(action)}`)
+  return key
+}

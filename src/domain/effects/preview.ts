@@ -10,10 +10,10 @@
  * API, the CLI and the Odoo activity each show the same safe text and none has to remember to.
  */
 
+import { HIDDEN, looksSecret } from '../secrets.js'
 import { money, pluralize, type RecordFact, singularNoun } from '../summary.js'
 import { clean, quoted } from '../terminal-text.js'
 import type { Effect, EffectKind, WriteFlag } from './effect.js'
-import { isSecretName, MASK } from './secret-names.js'
 
 /** A field as `fields_get` describes it, with what rendering needs. */
 export interface FieldInfo {
@@ -502,7 +502,7 @@ export function shownValue(
   facts: PreviewFacts,
   options: { written?: boolean } = {},
 ): string {
-  if (isSecretName(field)) return MASK
+  if (looksSecret(field)) return HIDDEN
   if (meta?.type === 'boolean') return value ? 'yes' : 'no'
   if (value === false || value === null || value === undefined) return '(empty)'
   if (meta?.type === 'many2one') {

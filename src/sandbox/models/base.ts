@@ -1,6 +1,6 @@
 /**
  * Odoo's base models as far as Countersign touches them: `res.users` (with `has_group` in both
- * the 17 and the 18+ form, and `context_get` answering the uid), `res.groups`, `ir.model.data`
+ * the 17 and the 18+ form, `context_get` answering the uid, and `change_password`), `res.groups`, `ir.model.data`
  * (xml ids), `ir.model`, `res.company`, `res.country` and `res.currency`. Field names and labels
  * are Odoo 17's. Does not authenticate (auth.ts) and stores no password: `res.users.password` reads
  * empty and writing it hands the new password to auth.ts, as Odoo's `_set_password` does.
@@ -8,7 +8,14 @@
 
 import { checkAccessRights } from '../access-rights.js'
 import { type Env, sudo } from '../env.js'
-import { assertionError, validationError, valueError } from '../errors.js'
+import {
+  accessDenied,
+  assertionError,
+  attributeError,
+  userError,
+  validationError,
+  valueError,
+} from '../errors.js'
 import type { ModelDef, Row } from '../fields.js'
 import { boolean, char, integer, many2many, many2one, selection } from '../fields.js'
 import { groupInfo } from '../groups.js'
@@ -77,6 +84,25 @@ export const resUsers: ModelDef = {
         if (typeof xmlid !== 'string' || !xmlid.includes('.'))
           throw assertionError(`External ID '${String(xmlid)}' must be fully qualified`)
         return hasGroup(env, xmlid, ids[0] ?? env.uid)
+      },
+    },
+    // res_users.py `change_password` (17 and 19, the same code): `@api.model`, so JSON-RPC takes
+    // [old, new] positionally or by name and JSON-2 by name only. The calling user's own password:
+    // none or a wrong one (an API key too, the check is interactive) is AccessDenied; the new one is
+    // stripped (`_change_password`), and empty after that is a UserError.
+    change_password: {
+      qualname: 'Users.change_password',
+      api_model: true,
+      writes: true,
+      params: [{ name: 'old_passwd' }, { name: 'new_passwd' }],
+      run: (env, _ids, a) => {
+        if (!a.old_passwd || !env.state.credentials.checkPassword(env.uid, a.old_passwd)) throw accessDenied()
+        if (typeof a.new_passwd !== 'string')
+          throw attributeError(`'${pyTypeName(a.new_passwd)}' object has no attribute 'strip'`)
+        const password = a.new_passwd.trim()
+        if (password === '') throw userError('Setting empty passwords is not allowed for security reasons!')
+        env.state.credentials.setPassword(env.uid, password)
+        return true
       },
     },
     context_get: {
@@ -248,6 +274,14 @@ export const resCurrency: ModelDef = {
     decimal_places: integer('Decimal Places', { compute: () => 2 }),
     active: boolean('Active', { default: () => true }),
   },
+}
+
+/** Python's type name of a JSON value, as AttributeError messages print it. */
+function pyTypeName(value: unknown): string {
+  if (value === null || value === undefined) return 'NoneType'
+  if (typeof value === 'boolean') return 'bool'
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float'
+  return Array.isArray(value) ? 'list' : 'dict'
 }
 
 /** A user's partner id, for authors and followers. */

@@ -13,6 +13,7 @@ import * as m0004 from './0004-notification-error.js'
 import * as m0005 from './0005-login-throttle.js'
 import * as m0006 from './0006-filing-limit-indexes.js'
 import * as m0007 from './0007-approval-effects.js'
+import * as m0008 from './0008-sealed-secrets.js'
 import * as m0009 from './0009-request-preview.js'
 
 export interface EngineMigration {
@@ -28,5 +29,6 @@ export const MIGRATIONS: Readonly<Record<string, EngineMigration>> = Object.free
   '0005-login-throttle': m0005,
   '0006-filing-limit-indexes': m0006,
   '0007-approval-effects': m0007,
+  '0008-sealed-secrets': m0008,
   '0009-request-preview': m0009,
 })
