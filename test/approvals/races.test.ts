@@ -69,12 +69,11 @@ for (const { engine, replicas } of SETUPS) {
         // One contact per round: an approved round changes its contact, and a request whose record
         // changed after filing would (rightly) not run (the drift guard).
         const partners: number[] = []
-        for (let i = 0; i < ROUNDS; i++) {
-          const made = await callTool(ai, 'create_record', {
-            model: 'res.partner',
-            values: { name: `Race ${i}` },
-          })
-          partners.push(made.id as number)
+        for (let start = 0; start < ROUNDS; start += FILING_CONCURRENCY) {
+          const batch = Array.from({ length: Math.min(FILING_CONCURRENCY, ROUNDS - start) }, (_, k) =>
+            callTool(ai, 'create_record', { model: 'res.partner', values: { name: `Race ${start + k}` } }),
+          )
+          partners.push(...(await Promise.all(batch)).map((made) => made.id as number))
         }
         d.sandbox.resetWrites()
         for (let start = 0; start < ROUNDS; start += FILING_CONCURRENCY) {
