@@ -40,7 +40,7 @@ describe('the seed story: demo’s AI deletes 12 quotations, admin approves', ()
     const pending = await callTool(ai, 'batch_delete', { model: 'sale.order', ids: quotations })
     expect(pending.status).toBe('pending_approval')
     expect(pending.summary).toMatch(
-      /^Permanently delete 12 quotations on sale\.order \(S\d+, S\d+, … 10 more\)\.$/,
+      /^Permanently delete 12 quotations on sale\.order \(“S\d+”, “S\d+”, … 10 more\)\.$/,
     )
     expect(pending.approver).toBe('Mitchell Admin')
     expect(pending.message).toContain(`request_id ${pending.request_id}`)

@@ -16,7 +16,7 @@ import {
 } from '../helpers/databases.js'
 import { runWorkers } from './threads.js'
 
-const TABLES = ['approval_request', 'audit_log', 'connection', 'login_throttle']
+const TABLES = ['approval_request', 'approval_request_preview', 'audit_log', 'connection', 'login_throttle']
 const ALL = Object.keys(MIGRATIONS)
 const LATEST = ALL[ALL.length - 1]
 const INDEXES = [

@@ -10,7 +10,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('approval_request_preview')
     .addColumn('request_id', 'integer', (c) =>
-      c.primaryKey().references('approval_request.request_id').onDelete('cascade'),
+      c.primaryKey().notNull().references('approval_request.request_id').onDelete('cascade'),
     )
     .addColumn('preview', 'text', (c) => c.notNull())
     .execute()
