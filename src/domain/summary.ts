@@ -4,6 +4,7 @@
  * as data (tools/*.ts `describe` gathers them) and nothing here reads Odoo. When the requester could
  * not read the records, the summary says so instead of guessing.
  */
+import { printable } from './terminal-text.js'
 
 export interface RecordFact {
   id: number
@@ -52,6 +53,27 @@ export type SummaryFacts =
     }
 
 const SHOWN_NAMES = 3
+const NAME_MAX = 120
+
+/**
+ * A name from Odoo as the summary shows it: control and bidi characters written visibly, at most
+ * NAME_MAX characters (a contact named with a newline, U+202E and 5,000 characters went into the
+ * console's headline, the list and the Odoo activity as it was; found by
+ * test/console/browser-effects.test.ts). Minimal fix: not quoted yet, so the wording stays as it was;
+ * the effect preview (effects/preview.ts `quoted`) quotes.
+ */
+function safeName(name: string): string {
+  const chars = [...name]
+  return printable(
+    chars.length > NAME_MAX
+      ? `${chars.slice(0, NAME_MAX).join('')}… (${chars.length - NAME_MAX} more characters)`
+      : name,
+  )
+}
+
+function recordName(r: { id: number; display_name: string | null }): string {
+  return r.display_name === null ? `#${r.id}` : safeName(r.display_name)
+}
 
 export function summarize(facts: SummaryFacts): string {
   switch (facts.kind) {
@@ -74,7 +96,7 @@ export function summarize(facts: SummaryFacts): string {
       return `Call the method ${facts.method} of ${facts.model.model} (not on particular records)${with_(facts.params)}.`
     case 'test_email': {
       const template = facts.template.name ? `'${facts.template.name}'` : `#${facts.template.id}`
-      const record = facts.record.display_name ?? `#${facts.record.id}`
+      const record = recordName(facts.record)
       return `Send a test email from template ${template} to ${facts.email_to}, rendered for ${record} (${facts.record.model}).`
     }
     case 'mass_mailing': {
@@ -99,17 +121,18 @@ function counted(facts: RecordsFacts): string {
 
 /** " (S00012, S00013, … 10 more)", or what is known when the records could not all be read. */
 function names(facts: RecordsFacts): string {
-  const shown = facts.found.map((r) => r.display_name ?? `#${r.id}`)
+  const shown = facts.found.map(recordName)
   return ` (${[firstFew(shown), ...missing(facts)].filter(Boolean).join('; ')})`
 }
 
 /** Like names(), with partner and amount for orders and invoices: "INV/2026/00042 (Azure Interior, 1,250.00 EUR)". */
 function details(facts: RecordsFacts): string {
   const described = facts.found.map((r) => {
-    const extra = [r.partner, r.amount_total != null ? money(r.amount_total, r.currency) : null].filter(
-      Boolean,
-    )
-    return `${r.display_name ?? `#${r.id}`}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`
+    const extra = [
+      r.partner ? safeName(r.partner) : null,
+      r.amount_total != null ? money(r.amount_total, r.currency) : null,
+    ].filter(Boolean)
+    return `${recordName(r)}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`
   })
   const parts = [firstFew(described), ...missing(facts)].filter(Boolean)
   return facts.found.length > 0 && facts.unreadable === null && facts.found.length === facts.asked.length

@@ -511,6 +511,9 @@ export function shownValue(
   }
   if ((meta?.type === 'one2many' || meta?.type === 'many2many') && !options.written && Array.isArray(value))
     return pluralize('record', value.length, true)
+  // An amount reads as one ("1,725.00", not "1725"); the drift banner showed Total 1725 → 217350
+  // (test/console/browser-effects.test.ts). The currency is the record's, not known here.
+  if (meta?.type === 'monetary' && typeof value === 'number') return money(value, null)
   if (typeof value === 'number')
     return meta?.type === 'integer' || Number.isInteger(value)
       ? String(value)
