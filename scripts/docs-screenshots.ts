@@ -1,7 +1,9 @@
 // Regenerates the console screenshots in docs/images/ (run: npx tsx scripts/docs-screenshots.ts).
 // Starts the sandbox Odoo and Countersign in this process, has Marc Demo's AI file a request through
 // the official MCP client, and drives Debian's Chromium through the approver's and the requester's
-// views. Not part of the test suite: the browser tests in test/console check the same pages.
+// views: the list, a request, its result, the requester's view, the effect preview of a batch delete
+// of two quotations, and a request whose order changed after filing (the drift banner). Not part of
+// the test suite: the browser tests in test/console check the same pages.
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,6 +12,7 @@ import { chromium, type Page } from 'playwright-core'
 import { DEMO_APPROVAL_TOOLS } from '../src/commands/demo.js'
 import { startCountersign } from '../src/commands/serve.js'
 import { createConnection } from '../src/connections/manage.js'
+import { RECOMMENDED_APPROVAL_EFFECTS } from '../src/domain/policy.js'
 import { createLogger } from '../src/logger.js'
 import { startSandboxOdoo } from '../src/sandbox/index.js'
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/console/helpers.js'
@@ -42,6 +45,7 @@ const { token } = await createConnection(
     write_access: true,
     allowed_tools: [],
     approval_tools: DEMO_APPROVAL_TOOLS,
+    approval_effects: RECOMMENDED_APPROVAL_EFFECTS,
     approver_login: 'admin',
     approval_expiry_hours: 4,
   },
@@ -63,11 +67,14 @@ const drafts = await ai.callTool({
       ['user_id', '=', 6],
     ],
     fields: ['name'],
-    limit: 12,
+    limit: 14,
     order: 'id',
   },
 })
-const ids = (drafts.structuredContent as { records: Array<{ id: number }> }).records.map((r) => r.id)
+const draftIds = (drafts.structuredContent as { records: Array<{ id: number }> }).records.map((r) => r.id)
+// Twelve for the seed story's batch delete, the last two for the effect preview.
+const ids = draftIds.slice(0, 12)
+const pair = draftIds.slice(12, 14)
 const [invoice] = (
   (
     await ai.callTool({
@@ -90,6 +97,39 @@ const posting = await ai.callTool({
 const postRequest = (posting.structuredContent as { request_id: number }).request_id
 const filed = await ai.callTool({ name: 'batch_delete', arguments: { model: 'sale.order', ids } })
 const request_id = (filed.structuredContent as { request_id: number }).request_id
+const filedPair = await ai.callTool({ name: 'batch_delete', arguments: { model: 'sale.order', ids: pair } })
+const pairRequest = (filedPair.structuredContent as { request_id: number }).request_id
+
+// The drift story of issue 11: the AI makes a quotation, files its confirmation, then raises the
+// quantity with the ungated update_record; the approver's page shows the Total change.
+const created = await ai.callTool({
+  name: 'create_record',
+  arguments: {
+    model: 'sale.order',
+    values: { partner_id: 10, order_line: [[0, 0, { product_id: 1, product_uom_qty: 3 }]] },
+  },
+})
+const quotation = (created.structuredContent as { id: number }).id
+const confirming = await ai.callTool({
+  name: 'transition_state',
+  arguments: { model: 'sale.order', ids: [quotation], transition: 'action_confirm' },
+})
+const driftRequest = (confirming.structuredContent as { request_id: number }).request_id
+const lines = await ai.callTool({
+  name: 'search_read',
+  arguments: { model: 'sale.order.line', domain: [['order_id', '=', quotation]], fields: ['name'] },
+})
+const [line] = (lines.structuredContent as { records: Array<{ id: number }> }).records
+const raised = await ai.callTool({
+  name: 'update_record',
+  arguments: {
+    model: 'sale.order',
+    ids: [quotation],
+    values: { order_line: [[1, line?.id, { product_uom_qty: 300 }]] },
+  },
+})
+if (raised.isError || (raised.structuredContent as { status?: string }).status === 'pending_approval')
+  throw new Error(`update_record should have run at once: ${JSON.stringify(raised)}`)
 await ai.close()
 
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
@@ -105,7 +145,24 @@ async function loggedIn(login: string): Promise<Page> {
   return page
 }
 
+/** The page from the top down to the bottom of `selector`: the head and the part the docs talk about. */
+async function shootDownTo(page: Page, selector: string, path: string): Promise<void> {
+  const box = await page.locator(selector).boundingBox()
+  if (!box) throw new Error(`${selector} is not on the page`)
+  const width = page.viewportSize()?.width ?? 1100
+  await page.screenshot({
+    path,
+    fullPage: true,
+    clip: { x: 0, y: 0, width, height: box.y + box.height + 16 },
+  })
+}
+
 const admin = await loggedIn('admin')
+await admin.goto(`${running.url}/approvals/${pairRequest}`)
+await shootDownTo(admin, 'section.effects', `${OUT}/request-effects.png`)
+await admin.goto(`${running.url}/approvals/${driftRequest}`)
+await shootDownTo(admin, 'section.effects', `${OUT}/request-drift.png`)
+await admin.goto(`${running.url}/approvals`)
 await admin.screenshot({ path: `${OUT}/approvals-list.png` })
 await admin.goto(`${running.url}/approvals/${request_id}`)
 await admin.screenshot({ path: `${OUT}/request-page.png`, fullPage: true })
@@ -122,4 +179,6 @@ await demo.screenshot({ path: `${OUT}/requester-view.png` })
 await browser.close()
 await running.stop()
 await sandbox.close()
-console.log(`wrote ${OUT}/approvals-list.png, request-page.png, request-approved.png, requester-view.png`)
+console.log(
+  `wrote ${OUT}/approvals-list.png, request-page.png, request-approved.png, requester-view.png, request-effects.png, request-drift.png`,
+)

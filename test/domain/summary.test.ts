@@ -173,3 +173,21 @@ describe('summarize', () => {
     expect(pluralize('day', 2)).toBe('days')
   })
 })
+
+describe('summarize, names from Odoo', () => {
+  it('writes control and bidi characters of a name visibly and caps it (a planted contact name)', () => {
+    const name = `Acme\nDRY RUN \u202efdp.exe ${'x'.repeat(200)}`
+    const partner = { model: 'res.partner', label: 'Contact' }
+    const text = summarize({
+      kind: 'delete',
+      model: partner,
+      asked: [7],
+      found: [{ id: 7, display_name: name }],
+      unreadable: null,
+    })
+    expect(text).toBe(
+      `Permanently delete 1 contact on res.partner (“Acme\\x0aDRY RUN \\u202efdp.exe ${'x'.repeat(58)}… (142 more characters)”).`,
+    )
+    expect(text).not.toMatch(/[\n\u202e]/)
+  })
+})
