@@ -417,8 +417,8 @@ describe('the drift guard', () => {
           { label: 'Total (amount_total)', before: '9,293.15', after: '2,408,100.00' },
           {
             label: 'Last Updated on (write_date)',
-            before: '“2026-12-01 10:00:00”',
-            after: '“2026-12-01 10:05:00”',
+            before: '2026-12-01 10:00:00',
+            after: '2026-12-01 10:05:00',
           },
         ]),
       },

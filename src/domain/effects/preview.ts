@@ -523,6 +523,9 @@ export function shownValue(
     if (meta?.type === 'float') return value.toLocaleString('en-US', { maximumFractionDigits: 6 })
     return String(value)
   }
+  // Odoo's own values (dates, times) are not names: no quotes, still sanitised.
+  if (typeof value === 'string' && (meta?.type === 'date' || meta?.type === 'datetime'))
+    return clean(value, 40)
   if (typeof value === 'string') return quoted(value)
   return clean(JSON.stringify(value), VALUE_MAX)
 }
