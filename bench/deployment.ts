@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { readOdooConfig, readServerConfig, readStoreConfig } from '../src/config.js'
 import { createConnection } from '../src/connections/manage.js'
+import { RECOMMENDED_APPROVAL_EFFECTS } from '../src/domain/policy.js'
 import { createLogger } from '../src/logger.js'
 import { createOdooClient } from '../src/odoo/index.js'
 import type { OdooClient } from '../src/odoo/types.js'
@@ -39,6 +40,8 @@ export interface Deployment {
   plain: { connection_id: number; token: string }
   /** delete_record, update_record and search_read wait for the approver. */
   gated: { connection_id: number; token: string }
+  /** No tool gated by name, the recommended effect kinds gated (figure 8). */
+  effects: { connection_id: number; token: string }
   serverEnv: Record<string, string>
   restart(options?: { node_args?: string[] }): Promise<void>
   close(): Promise<void>
@@ -127,6 +130,18 @@ export async function deploy(
     },
     operator,
   )
+  // Figure 8: the same direct tools, with the recommended effects gated (no tool gated by name).
+  const effects = await createConnection(
+    manage,
+    {
+      ...base,
+      name: 'bench: effects gated',
+      approval_tools: [],
+      approval_effects: [...RECOMMENDED_APPROVAL_EFFECTS],
+      approver_login: target.approver.login,
+    },
+    operator,
+  )
   const serverEnv: Record<string, string> = {
     ODOO_URL: target.url,
     ODOO_DB: target.db,
@@ -153,6 +168,7 @@ export async function deploy(
     server: await startServer(serverEnv, options),
     plain: { connection_id: plain.connection.connection_id, token: plain.token },
     gated: { connection_id: gated.connection.connection_id, token: gated.token },
+    effects: { connection_id: effects.connection.connection_id, token: effects.token },
     serverEnv,
     async restart(restartOptions = {}) {
       await deployment.server.stop()

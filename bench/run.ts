@@ -14,6 +14,7 @@ import { getConnection } from '../src/store/connections.js'
 import type { Engine } from '../src/store/engine.js'
 import { approveToExecution } from './approve.js'
 import { type Deployment, deploy, inProcessRuntime, POSTGRES_URL, postgresAvailable } from './deployment.js'
+import { effectGate } from './effect-gate.js'
 import { filing } from './filing.js'
 import { listFigures } from './lists.js'
 import { mcpOverhead } from './mcp-overhead.js'
@@ -69,6 +70,8 @@ async function benchEngine(engine: Engine, rows: Row[], versions: string[]): Pro
     rows.push(...(await mcpPieces(d, runtime, { quick })))
     say(`${engine}: 2. filing`)
     rows.push(...(await filing(target, d, runtime, { quick })))
+    say(`${engine}: 8. an ungated write with effects gated`)
+    rows.push(...(await effectGate(target, d, { quick })))
     say(`${engine}: 3. approve → execution`)
     rows.push(...(await approveToExecution(target, d, { quick })))
     say(`${engine}: 6. memory with ${n(clients)} clients`)
