@@ -112,6 +112,7 @@ export async function deploy(
     odoo_secret: target.requester.secret,
     write_access: true,
     allowed_tools: [],
+    approval_effects: [],
     approval_expiry_hours: 4,
   }
   const operator = { kind: 'operator' } as const
