@@ -63,6 +63,17 @@ describe('the seed story: demo’s AI deletes 12 quotations, admin approves', ()
     const mine = activities.filter((a) => a.note.includes(`/approvals/${request_id}`))
     expect(mine).toHaveLength(1)
     expect(mine[0]?.note).toContain('Permanently delete 12 quotations')
+    // The effect preview's first lines: the deletion flagged, and the first quotation with its customer,
+    // as admin reads them from Odoo.
+    expect(mine[0]?.note).toContain('<li>[cannot be undone] Delete 12 quotations (sale.order)</li>')
+    const [first] = await d.odooAdmin.call<Array<{ display_name: string; partner_id: [number, string] }>>(
+      'sale.order',
+      'read',
+      { ids: [quotations[0] as number], kwargs: { fields: ['display_name', 'partner_id'] } },
+    )
+    expect(mine[0]?.note).toContain(
+      `<li>  - “${first?.display_name}” (#${quotations[0]}) — Customer (partner_id): “${first?.partner_id[1]}”`,
+    )
     expect(mine[0]?.activity_type_id[1]).toBe('To-Do')
   })
 
