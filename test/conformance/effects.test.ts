@@ -1,0 +1,229 @@
+/**
+ * Conformance: the effect gate, preview and drift guard (issue 11) on every Odoo the suite knows.
+ * Marc Demo's AI works on a connection gated by EFFECT — deletes, archiving, state changes, sending
+ * and method calls need Mitchell Admin's approval whatever tool carries them — and by name only for
+ * `transition_state`. So `update_record`, `post_message` and `execute_method` are not gated by name:
+ * each bypass the adversarial review found must file a request anyway, and Odoo (read back as admin)
+ * must stay as it was until the approval. The preview is read from the JSON API and the CLI, the
+ * approver's own surfaces.
+ */
+import type { Client } from '@modelcontextprotocol/client'
+import { beforeAll, expect, it } from 'vitest'
+import { runCli } from '../helpers/countersign.js'
+import { callTool, eventually } from '../helpers/deployment.js'
+import { create, customer, exists, quotation, quotations, read } from './fixtures.js'
+import { type ConformanceDeployment, describeEachOdoo } from './targets.js'
+
+const GATED_EFFECTS = 'delete,archive,state,send,call'
+
+async function file(ai: Client, tool: string, args: Record<string, unknown>): Promise<Record<string, any>> {
+  const pending = await callTool(ai, tool, args)
+  if (pending.status !== 'pending_approval')
+    throw new Error(`expected ${tool} to file a request, it answered ${JSON.stringify(pending)}`)
+  return pending
+}
+
+/** A tool call that must fail: its error text (throws if it succeeded). */
+async function refused(ai: Client, tool: string, args: Record<string, unknown>): Promise<string> {
+  const result = await ai.callTool({ name: tool, arguments: args })
+  if (!result.isError)
+    throw new Error(`expected ${tool} to be refused, it answered ${JSON.stringify(result)}`)
+  return (result.content as Array<{ text?: string }>).map((c) => c.text ?? '').join('\n')
+}
+
+/** The newest request demo's AI filed, or 0: to show a refused call filed nothing. */
+async function newestRequest(ai: Client): Promise<number> {
+  const listed = await callTool(ai, 'list_my_approval_requests', { limit: 1 })
+  return (listed.requests[0]?.request_id as number | undefined) ?? 0
+}
+
+function finished(ai: Client, request_id: number): Promise<Record<string, any>> {
+  return eventually(
+    async () => {
+      const status = await callTool(ai, 'check_approval_status', { request_id })
+      return status.execution_status === 'success' || status.execution_status === 'error' ? status : undefined
+    },
+    30_000,
+    `request ${request_id} to finish executing`,
+  )
+}
+
+/** The request as the approver reads it over the JSON API (with `effects` and `drift`). */
+async function review(d: ConformanceDeployment, request_id: number): Promise<Record<string, any>> {
+  const got = await d.api('admin', d.secret('admin'), 'GET', `/approvals/${request_id}`)
+  expect(got.status).toBe(200)
+  return got.body
+}
+
+async function approve(d: ConformanceDeployment, request_id: number): Promise<void> {
+  const approved = await d.api('admin', d.secret('admin'), 'POST', `/approvals/${request_id}/approve`, {})
+  expect(approved.status).toBe(200)
+}
+
+async function lineIds(d: ConformanceDeployment, order: number): Promise<number[]> {
+  const [row] = await read<{ order_line: number[] }>(d.odooAdmin, 'sale.order', [order], ['order_line'])
+  return row?.order_line ?? []
+}
+
+async function field<T = unknown>(
+  d: ConformanceDeployment,
+  model: string,
+  id: number,
+  name: string,
+): Promise<T> {
+  const [row] = await read(d.odooAdmin, model, [id], [name])
+  if (!row) throw new Error(`${model} #${id} is gone`)
+  return row[name] as T
+}
+
+/** Messages in a record's chatter whose body holds `text`. */
+function messagesWith(d: ConformanceDeployment, model: string, id: number, text: string): Promise<number> {
+  return d.odooAdmin.call<number>('mail.message', 'search_count', {
+    kwargs: {
+      domain: [
+        ['model', '=', model],
+        ['res_id', '=', id],
+        ['body', 'ilike', text],
+      ],
+    },
+  })
+}
+
+describeEachOdoo('effects', (deployment, target) => {
+  let ai: Client
+
+  beforeAll(async () => {
+    ai = await deployment().gatedDemo('transition_state', ['--approval-effects', GATED_EFFECTS])
+  })
+
+  it('update_record deleting an order line through order_line [[2, id]] files a delete of sale.order.line', async () => {
+    const d = deployment()
+    const order = await quotation(d, 'demo')
+    const [line] = await lineIds(d, order.id)
+    if (line === undefined) throw new Error('the quotation has no line')
+    const pending = await file(ai, 'update_record', {
+      model: 'sale.order',
+      ids: [order.id],
+      values: { order_line: [[2, line]] },
+    })
+    expect(await exists(d.odooAdmin, 'sale.order.line', line)).toBe(true)
+    const { effects } = await review(d, pending.request_id)
+    const deletes = effects.items.filter((e: any) => e.kind === 'delete')
+    expect(deletes).toHaveLength(1)
+    expect(deletes[0]).toMatchObject({ model: 'sale.order.line', irreversible: true, count: 1 })
+    expect(deletes[0].records.map((r: { id: number }) => r.id)).toEqual([line])
+
+    await approve(d, pending.request_id)
+    expect(await finished(ai, pending.request_id)).toMatchObject({ execution_status: 'success' })
+    expect(await exists(d.odooAdmin, 'sale.order.line', line)).toBe(false)
+    expect(await exists(d.odooAdmin, 'sale.order', order.id)).toBe(true)
+  })
+
+  it('update_record deleting a contact through child_ids [[2, id]] files; the contact stays until approval', async () => {
+    const d = deployment()
+    const company = await customer(d, 'company')
+    const child = await create(d.odooAdmin, 'res.partner', { name: d.unique('child'), parent_id: company.id })
+    const pending = await file(ai, 'update_record', {
+      model: 'res.partner',
+      ids: [company.id],
+      values: { child_ids: [[2, child]] },
+    })
+    expect(await exists(d.odooAdmin, 'res.partner', child)).toBe(true)
+    const { effects } = await review(d, pending.request_id)
+    expect(effects.items).toContainEqual(
+      expect.objectContaining({ kind: 'delete', model: 'res.partner', count: 1 }),
+    )
+  })
+
+  it('update_record setting state: sale files a state change; the quotation stays a draft', async () => {
+    const d = deployment()
+    const order = await quotation(d, 'demo')
+    const pending = await file(ai, 'update_record', {
+      model: 'sale.order',
+      ids: [order.id],
+      values: { state: 'sale' },
+    })
+    expect(await field(d, 'sale.order', order.id, 'state')).toBe('draft')
+    const { effects } = await review(d, pending.request_id)
+    expect(effects.items).toHaveLength(1)
+    expect(effects.items[0]).toMatchObject({ kind: 'state', model: 'sale.order' })
+    expect(effects.items[0].records[0].changes).toContainEqual(
+      expect.objectContaining({
+        before: expect.stringContaining('draft'),
+        after: expect.stringContaining('sale'),
+      }),
+    )
+  })
+
+  it('update_record setting active: false files an archive; the contact stays active', async () => {
+    const d = deployment()
+    const contact = await customer(d)
+    const pending = await file(ai, 'update_record', {
+      model: 'res.partner',
+      ids: [contact.id],
+      values: { active: false },
+    })
+    expect(await field(d, 'res.partner', contact.id, 'active')).toBe(true)
+    const { effects } = await review(d, pending.request_id)
+    expect(effects.items).toEqual([
+      expect.objectContaining({ kind: 'archive', model: 'res.partner', count: 1 }),
+    ])
+  })
+
+  it('post_message to the followers (internal: false) files a send; an internal note runs at once', async () => {
+    const d = deployment()
+    const order = await quotation(d, 'demo')
+    const message = d.unique('message to the customer')
+    const pending = await file(ai, 'post_message', {
+      model: 'sale.order',
+      id: order.id,
+      body: message,
+      internal: false,
+    })
+    expect(await messagesWith(d, 'sale.order', order.id, message)).toBe(0)
+    const { effects } = await review(d, pending.request_id)
+    expect(effects.items).toEqual([
+      expect.objectContaining({ kind: 'send', model: 'sale.order', irreversible: true }),
+    ])
+
+    const note = d.unique('internal note')
+    const posted = await callTool(ai, 'post_message', { model: 'sale.order', id: order.id, body: note })
+    expect(posted).toMatchObject({ internal: true, message_id: expect.any(Number) })
+    expect(await messagesWith(d, 'sale.order', order.id, note)).toBe(1)
+    expect(await messagesWith(d, 'sale.order', order.id, message)).toBe(0)
+  })
+
+  it('execute_method unlink with the ids positional: files naming the quotation (JSON-RPC), refused before filing (JSON-2)', async () => {
+    const d = deployment()
+    const order = await quotation(d, 'demo')
+    const call = { model: 'sale.order', method: 'unlink', args: [[order.id]] }
+    if (target.protocol === 'json2') {
+      const before = await newestRequest(ai)
+      expect(await refused(ai, 'execute_method', call)).toMatch(
+        /positional parameters work over JSON-RPC only/,
+      )
+      expect(await newestRequest(ai)).toBe(before)
+    } else {
+      const pending = await file(ai, 'execute_method', call)
+      const { effects } = await review(d, pending.request_id)
+      expect(effects.items[0]).toMatchObject({ kind: 'delete', model: 'sale.order', count: 1 })
+      expect(effects.items[0].records[0]).toMatchObject({ id: order.id, name: `“${order.name}”` })
+    }
+    expect(await exists(d.odooAdmin, 'sale.order', order.id)).toBe(true)
+  })
+
+  it('execute_method with a context that is not an object is refused with the field named; nothing filed', async () => {
+    const d = deployment()
+    const order = await quotation(d, 'demo')
+    const before = await newestRequest(ai)
+    const error = await refused(ai, 'execute_method', {
+      model: 'sale.order',
+      method: 'unlink',
+      ids: [order.id],
+      kwargs: { context: 'notobj' },
+    })
+    expect(error).toMatch(/context must be an object/)
+    expect(await newestRequest(ai)).toBe(before)
+    expect(await exists(d.odooAdmin, 'sale.order', order.id)).toBe(true)
+  })
+})
