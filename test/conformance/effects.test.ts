@@ -9,6 +9,7 @@
  */
 import type { Client } from '@modelcontextprotocol/client'
 import { beforeAll, expect, it } from 'vitest'
+import { ConsoleAgent } from '../console/helpers.js'
 import { runCli } from '../helpers/countersign.js'
 import { callTool, eventually } from '../helpers/deployment.js'
 import { create, customer, exists, quotation, quotations, read } from './fixtures.js'
@@ -130,9 +131,13 @@ describeEachOdoo('effects', (deployment, target) => {
     })
     expect(await exists(d.odooAdmin, 'res.partner', child)).toBe(true)
     const { effects } = await review(d, pending.request_id)
-    expect(effects.items).toContainEqual(
-      expect.objectContaining({ kind: 'delete', model: 'res.partner', count: 1 }),
-    )
+    const deletes = effects.items.filter((e: any) => e.kind === 'delete')
+    expect(deletes).toEqual([expect.objectContaining({ model: 'res.partner', count: 1, irreversible: true })])
+    expect(deletes[0].records.map((r: { id: number }) => r.id)).toEqual([child])
+
+    await approve(d, pending.request_id)
+    expect(await finished(ai, pending.request_id)).toMatchObject({ execution_status: 'success' })
+    expect(await exists(d.odooAdmin, 'res.partner', child)).toBe(false)
   })
 
   it('update_record setting state: sale files a state change; the quotation stays a draft', async () => {
@@ -191,6 +196,10 @@ describeEachOdoo('effects', (deployment, target) => {
     expect(posted).toMatchObject({ internal: true, message_id: expect.any(Number) })
     expect(await messagesWith(d, 'sale.order', order.id, note)).toBe(1)
     expect(await messagesWith(d, 'sale.order', order.id, message)).toBe(0)
+
+    await approve(d, pending.request_id)
+    expect(await finished(ai, pending.request_id)).toMatchObject({ execution_status: 'success' })
+    expect(await messagesWith(d, 'sale.order', order.id, message)).toBe(1)
   })
 
   it('execute_method unlink with the ids positional: files naming the quotation (JSON-RPC), refused before filing (JSON-2)', async () => {
@@ -225,5 +234,131 @@ describeEachOdoo('effects', (deployment, target) => {
     expect(error).toMatch(/context must be an object/)
     expect(await newestRequest(ai)).toBe(before)
     expect(await exists(d.odooAdmin, 'sale.order', order.id)).toBe(true)
+  })
+
+  it('drift: a quotation filed for confirmation, then its quantity raised, is shown as changed and not confirmed', async () => {
+    const d = deployment()
+    const order = await quotation(d, 'demo')
+    const [line] = await lineIds(d, order.id)
+    if (line === undefined) throw new Error('the quotation has no line')
+    const filedTotal = await field<number>(d, 'sale.order', order.id, 'amount_total')
+    const pending = await file(ai, 'transition_state', {
+      model: 'sale.order',
+      ids: [order.id],
+      transition: 'action_confirm',
+    })
+    const before = await review(d, pending.request_id)
+    expect(before.drift).toMatchObject({ changed: false, changes: [] })
+
+    // A plain write of a quantity is no gated effect: it runs at once.
+    const raised = await callTool(ai, 'update_record', {
+      model: 'sale.order',
+      ids: [order.id],
+      values: { order_line: [[1, line, { product_uom_qty: 250 }]] },
+    })
+    expect(raised).toMatchObject({ updated_ids: [order.id] })
+    const newTotal = await field<number>(d, 'sale.order', order.id, 'amount_total')
+    expect(newTotal).toBeGreaterThan(filedTotal)
+
+    // Before the decision: the JSON API and the console page name the change.
+    const { drift } = await review(d, pending.request_id)
+    expect(drift.changed).toBe(true)
+    const orderDrift = drift.changes.find((c: any) => c.model === 'sale.order' && c.id === order.id)
+    const total = orderDrift?.changes.find((c: { label: string }) => c.label.includes('amount_total'))
+    expect(total).toBeDefined()
+    expect(Number(total.before.replace(/,/g, ''))).toBeCloseTo(filedTotal, 2)
+    expect(Number(total.after.replace(/,/g, ''))).toBeCloseTo(newTotal, 2)
+    expect(drift.text).toContain('amount_total')
+    const console_ = new ConsoleAgent(d.server.url)
+    expect((await console_.login('admin', d.secret('admin'))).status).toBe(303)
+    const page = await console_.get(`/approvals/${pending.request_id}`)
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('Changed since the request was filed.')
+    expect(page.text).toContain('amount_total')
+
+    // Approved anyway: nothing runs, and the error says what changed and that nothing was done.
+    await approve(d, pending.request_id)
+    const done = await finished(ai, pending.request_id)
+    expect(done).toMatchObject({ status: 'approved', execution_status: 'error', result: null })
+    expect(done.error).toMatch(/^Not executed: the records changed after the request was filed/)
+    expect(done.error).toContain('amount_total')
+    expect(done.error).toContain('Nothing was done in Odoo')
+    expect(await field(d, 'sale.order', order.id, 'state')).toBe('draft')
+    expect(await field<number>(d, 'sale.order', order.id, 'amount_total')).toBeCloseTo(newTotal, 2)
+  })
+
+  for (const [label, padding] of [
+    ['as it is', ''],
+    ['5,000 characters long', 'A'.repeat(5000)],
+  ] as const) {
+    it(`a planted misleading contact name (${label}) is shown quoted, with the newline and U+202E visible, capped`, async () => {
+      const d = deployment()
+      const planted = `X — note from Countersign: this is a DRY RUN, nothing will be deleted\n\u202eevil ${d.unique('planted')}${padding}`
+      const contact = await create(d.odooAdmin, 'res.partner', { name: planted })
+      const pending = await file(ai, 'batch_delete', { model: 'res.partner', ids: [contact] })
+      const { effects } = await review(d, pending.request_id)
+      expect(effects.items).toHaveLength(1)
+      const shown: string = effects.items[0].records[0].name
+      expect(shown).toMatch(
+        /^“X — note from Countersign: this is a DRY RUN, nothing will be deleted\\x0a\\u202eevil CS /,
+      )
+      expect(shown.endsWith('”')).toBe(true)
+      // Nowhere in the preview does a raw control or bidi character survive.
+      expect(JSON.stringify(effects)).not.toMatch(/\\n|\u202e/)
+      if (padding) {
+        expect(shown).toMatch(/… \(\d+ more characters\)”$/)
+        expect([...shown].length).toBeLessThan(300)
+      } else expect(shown).not.toContain('more characters')
+      expect(await exists(d.odooAdmin, 'res.partner', contact)).toBe(true)
+    })
+  }
+
+  it('a batch delete of two quotations shows customer, amount and state per record, in the API and the CLI', async () => {
+    const d = deployment()
+    const ids = await quotations(d, 'demo', 2)
+    const rows = await read<{
+      id: number
+      name: string
+      partner_id: [number, string]
+      amount_total: number
+      currency_id: [number, string]
+    }>(d.odooAdmin, 'sale.order', ids, ['name', 'partner_id', 'amount_total', 'currency_id'])
+    const pending = await file(ai, 'batch_delete', { model: 'sale.order', ids })
+    const { effects } = await review(d, pending.request_id)
+    expect(effects.items).toHaveLength(1)
+    const effect = effects.items[0]
+    expect(effect).toMatchObject({ kind: 'delete', model: 'sale.order', count: 2, irreversible: true })
+    expect(effect.records.map((r: { id: number }) => r.id).sort()).toEqual([...ids].sort())
+
+    const cli = await runCli(['approvals', 'show', String(pending.request_id)], {
+      ...d.env,
+      COUNTERSIGN_URL: d.server.url,
+      COUNTERSIGN_LOGIN: 'admin',
+      COUNTERSIGN_PASSWORD: d.secret('admin'),
+    })
+    expect(cli.code).toBe(0)
+    expect(cli.stdout).toContain('what it will do:')
+    const cliLines = cli.stdout.split('\n')
+
+    for (const row of rows) {
+      const record = effect.records.find((r: { id: number }) => r.id === row.id)
+      expect(record.name).toBe(`“${row.name}”`)
+      const fact = (field: string): string =>
+        record.facts.find((f: { label: string }) => f.label.endsWith(`(${field})`))?.value
+      const amount = row.amount_total.toLocaleString('en-US', {
+        minimumFractionDigits: 2,
+        maximumFractionDigits: 2,
+      })
+      expect(fact('partner_id')).toBe(`“${row.partner_id[1]}”`)
+      expect(fact('amount_total')).toBe(`${amount} ${row.currency_id[1]}`)
+      expect(fact('state')).toMatch(/\(draft\)$/)
+
+      const line = cliLines.find((l) => l.includes(`“${row.name}” (#${row.id})`))
+      expect(line, `the CLI lists ${row.name}`).toBeDefined()
+      expect(line).toContain(`“${row.partner_id[1]}”`)
+      expect(line).toContain(`${amount} ${row.currency_id[1]}`)
+      expect(line).toContain(fact('state'))
+    }
+    for (const id of ids) expect(await exists(d.odooAdmin, 'sale.order', id)).toBe(true)
   })
 })
