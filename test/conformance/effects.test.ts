@@ -190,6 +190,18 @@ describeEachOdoo('effects', (deployment, target) => {
     expect(effects.items).toEqual([
       expect.objectContaining({ kind: 'send', model: 'sale.order', irreversible: true }),
     ])
+    // The recipients are the quotation's followers as Odoo lists them: its creator and salesperson, Marc Demo.
+    const followers = await field<number[]>(d, 'sale.order', order.id, 'message_partner_ids')
+    const [demoUser] = await read(d.odooAdmin, 'res.users', [d.users.demo.uid], ['partner_id'])
+    expect(followers).toContain(demoUser?.partner_id[0])
+    const names = await read<{ id: number; display_name: string }>(d.odooAdmin, 'res.partner', followers, [
+      'display_name',
+    ])
+    expect(effects.items[0].send).toEqual({
+      subject: `“${order.name}”`,
+      recipient_count: followers.length,
+      recipients: followers.map((id) => `“${names.find((n) => n.id === id)?.display_name}”`),
+    })
 
     const note = d.unique('internal note')
     const posted = await callTool(ai, 'post_message', { model: 'sale.order', id: order.id, body: note })
