@@ -233,6 +233,22 @@ describeEachOdoo('effects', (deployment, target) => {
     expect(await exists(d.odooAdmin, 'sale.order', order.id)).toBe(true)
   })
 
+  it('execute_method unlink on ids is a delete under another name: files, naming the quotation', async () => {
+    const d = deployment()
+    const order = await quotation(d, 'demo')
+    const pending = await file(ai, 'execute_method', {
+      model: 'sale.order',
+      method: 'unlink',
+      ids: [order.id],
+    })
+    const { effects } = await review(d, pending.request_id)
+    expect(effects.items).toEqual([
+      expect.objectContaining({ kind: 'delete', model: 'sale.order', count: 1, irreversible: true }),
+    ])
+    expect(effects.items[0].records[0]).toMatchObject({ id: order.id, name: `“${order.name}”` })
+    expect(await exists(d.odooAdmin, 'sale.order', order.id)).toBe(true)
+  })
+
   it('execute_method with a context that is not an object is refused with the field named; nothing filed', async () => {
     const d = deployment()
     const order = await quotation(d, 'demo')
