@@ -39,6 +39,8 @@ export interface FieldDef {
   /** many2one: what deleting the target does (Odoo: required → restrict, else set null). */
   ondelete?: 'cascade' | 'restrict' | 'set null'
   help?: string
+  /** Odoo's `tracking=True`: on a `user_id` to res.users, the user set follows the document (followers.ts). */
+  tracking?: boolean
 }
 
 export interface ParamSpec {

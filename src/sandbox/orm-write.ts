@@ -9,6 +9,7 @@ import { checkAccessRights } from './access-rights.js'
 import { type Env, modelDef, nowString, sudo } from './env.js'
 import { missingError, validationError, valueError } from './errors.js'
 import type { FieldDef, Row } from './fields.js'
+import { autoSubscribe, subscribeOnCreate } from './followers.js'
 import { checkRecordRules } from './orm-read.js'
 import { pyRepr } from './py-repr.js'
 import { fieldDef, fieldValue } from './registry.js'
@@ -168,6 +169,7 @@ export function createRecords(env: Env, model: string, valsList: Record<string, 
     })
     for (const [name, field, value] of relational) applyX2many(env, model, row.id, name, field, value)
     def.after_create?.(env, row.id, vals)
+    if (def.mail_thread) subscribeOnCreate(env, model, row.id, vals)
     ids.push(row.id)
   }
   checkRecordRules(env, model, ids, 'create')
@@ -214,6 +216,7 @@ export function writeRecords(env: Env, model: string, ids: number[], vals: Recor
     for (const [name, field, value] of relational) applyX2many(env, model, id, name, field, value)
   }
   def.after_write?.(env, ids, values)
+  if (def.mail_thread) autoSubscribe(env, model, ids, values)
   return true
 }
 

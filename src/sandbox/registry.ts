@@ -6,7 +6,7 @@
 import type { Env, Registry } from './env.js'
 import { modelDef } from './env.js'
 import type { FieldDef, ModelDef, Row } from './fields.js'
-import { datetime, integer, many2one } from './fields.js'
+import { datetime, integer, many2many, many2one } from './fields.js'
 
 export function buildRegistry(models: readonly ModelDef[]): Registry {
   const map = new Map<string, ModelDef>()
@@ -16,6 +16,8 @@ export function buildRegistry(models: readonly ModelDef[]): Registry {
       fields: {
         id: integer('ID', { readonly: true }),
         ...model.fields,
+        // mail.thread's followers (followers.ts); computed from mail.followers in Odoo, writable there too.
+        ...(model.mail_thread && { message_partner_ids: many2many('res.partner', 'Followers (Partners)') }),
         display_name: {
           type: 'char',
           string: 'Display Name',

@@ -241,7 +241,7 @@ describeEachOdoo('tools', (deployment, target) => {
         arguments: { model: 'sale.order', method: 'write', ids: [id], args: [{ client_order_ref: 'x' }] },
       })
       expect(result.isError).toBe(true)
-      expect(JSON.stringify(result.content)).toContain('JSON-2 takes named parameters only')
+      expect(JSON.stringify(result.content)).toContain('positional parameters work over JSON-RPC only')
       expect(
         (await read(d.odooAdmin, 'sale.order', [id], ['client_order_ref']))[0]?.client_order_ref,
       ).not.toBe('x')

@@ -11,6 +11,7 @@ import { type Env, today } from '../env.js'
 import { userError } from '../errors.js'
 import type { ModelDef, Row } from '../fields.js'
 import { boolean, char, date, html, integer, many2one, selection } from '../fields.js'
+import { subscribe } from '../followers.js'
 import { missingRecordError, unlinkRecords } from '../orm-write.js'
 import { displayName } from '../registry.js'
 import { userName, xmlidToResId } from '../security.js'
@@ -175,12 +176,19 @@ export const mailActivity: ModelDef = {
     const activity = env.state.store.get('mail.activity', id) as Row
     const model = resModel(activity, env)
     const userId = activity.user_id
-    if (!model || typeof userId !== 'number' || userId === env.uid || activity.automated) return
-    if (!checkAccessRights({ ...env, su: false, uid: userId }, model, 'read', false)) {
+    if (!model || typeof userId !== 'number') return
+    if (
+      userId !== env.uid &&
+      !activity.automated &&
+      !checkAccessRights({ ...env, su: false, uid: userId }, model, 'read', false)
+    ) {
       throw userError(
         `Assigned user ${userName(env, userId)} has no access to the document and is not able to handle this activity.`,
       )
     }
+    // The assignee follows the document (mail_activity.py create: "need to be a follower to see the document").
+    if (typeof activity.res_id === 'number')
+      subscribe(env, model, [activity.res_id], [userPartnerId(env, userId)])
   },
   methods: {
     action_feedback: {

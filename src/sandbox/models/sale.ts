@@ -23,6 +23,7 @@ import {
   selection,
   text,
 } from '../fields.js'
+import { subscribe } from '../followers.js'
 import { writeRecords } from '../orm-write.js'
 import { xmlidToResId } from '../security.js'
 import { browseForRead, documentAmounts, ensureOne, fromProduct, lineAmounts } from './common.js'
@@ -49,6 +50,8 @@ const actionConfirm = method('action_confirm', (env, ids) => {
       `The following orders are not in a state requiring confirmation: ${rows.map((r) => String(r.name)).join(', ')}`,
     )
   }
+  // The customer follows a confirmed order (sale_order.py action_confirm).
+  for (const row of rows) subscribe(env, 'sale.order', [row.id], [row.partner_id])
   writeRecords(env, 'sale.order', ids, { state: 'sale', date_order: nowString(env) })
   return true
 })
@@ -116,7 +119,7 @@ export const saleOrder: ModelDef = {
     partner_invoice_id: many2one('res.partner', 'Invoice Address', {
       default: (_env, vals) => vals.partner_id ?? false,
     }),
-    user_id: many2one('res.users', 'Salesperson', { default: (env) => env.uid }),
+    user_id: many2one('res.users', 'Salesperson', { default: (env) => env.uid, tracking: true }),
     state: selection('Status', STATES, { readonly: true, default: () => 'draft' }),
     locked: boolean('Locked', { default: () => false }),
     date_order: datetime('Order Date', { required: true, default: (env) => nowString(env) }),
