@@ -158,7 +158,7 @@ export const executeMethod = defineTool({
   check({ protocol }, args) {
     // Odoo's JSON-2 API binds parameters by name only (odoo/json2.ts refuses positional ones).
     if (protocol === 'json2' && args.args && args.args.length > 0)
-      return 'args: this server reaches Odoo over JSON-2, and JSON-2 takes named parameters only: pass them by name in kwargs (positional args work over JSON-RPC only)'
+      return 'args: this server reaches Odoo over JSON-2, and JSON-2 takes named parameters only: pass them by name in kwargs (positional parameters work over JSON-RPC only)'
     return null
   },
   async run({ odoo }, args) {
