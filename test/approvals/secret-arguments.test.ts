@@ -21,17 +21,10 @@ import { ConsoleAgent } from '../console/helpers.js'
 import { Cleanups, runCli } from '../helpers/countersign.js'
 import { ENGINES, postgresAvailable } from '../helpers/databases.js'
 import { callTool, type Deployment, startDeployment } from '../helpers/deployment.js'
+import { occurrences } from '../helpers/occurrences.js'
 import { cliEnv, executed, writesOf } from './helpers.js'
 
 const password = () => `pw-${randomBytes(15).toString('base64url')}`
-
-function occurrences(haystack: string | Buffer, needle: string): number {
-  const text = typeof haystack === 'string' ? Buffer.from(haystack) : haystack
-  const wanted = Buffer.from(needle)
-  let count = 0
-  for (let at = text.indexOf(wanted); at !== -1; at = text.indexOf(wanted, at + 1)) count++
-  return count
-}
 
 for (const engine of ENGINES) {
   describe.skipIf(engine === 'postgres' && !postgresAvailable)(

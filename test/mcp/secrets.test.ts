@@ -17,18 +17,11 @@ import { CLI, Cleanups, type CliResult, mcpHttpClient, runCli } from '../helpers
 import { ENGINES, postgresAvailable } from '../helpers/databases.js'
 import { callTool, type Deployment, startDeployment } from '../helpers/deployment.js'
 import { rawToolCall } from '../helpers/mcp-raw.js'
+import { occurrences } from '../helpers/occurrences.js'
 
 interface Secret {
   what: string
   value: string
-}
-
-function occurrences(haystack: string | Buffer, needle: string): number {
-  const text = typeof haystack === 'string' ? Buffer.from(haystack) : haystack
-  const wanted = Buffer.from(needle)
-  let count = 0
-  for (let at = text.indexOf(wanted); at !== -1; at = text.indexOf(wanted, at + 1)) count++
-  return count
 }
 
 /** The part of a token after its display prefix (csk_ + 8 characters are stored on purpose). */
