@@ -108,6 +108,8 @@ const decisionBody = z
   .strict()
   .default({})
 
+const requestQuery = z.object({ brief: z.enum(['1']).optional() }).strict()
+
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value)
   if (parsed.success) return parsed.data
@@ -194,9 +196,12 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
     const found = await approvals.get(actor, id)
     if (!found) throw notFound()
     // What the console warns of above its buttons, for the CLI's approvers too.
+    const { brief } = parse(requestQuery, request.query ?? {}, 'query')
     const connection = await getConnection(runtime.store.db, found.connection_id)
     const will_not_run = found.status === 'pending' ? executionBlocker(found, connection) : null
-    const review = await reviewOf(approvals.deps, found, connection)
+    // `brief=1`: what the console's status poll needs, without reading the records again from Odoo
+    // (the drift check) every two seconds while a page stays open.
+    const review = brief ? null : await reviewOf(approvals.deps, found, connection)
     // Not in describeRequest: that is also check_approval_status's answer, and the AI has no use for
     // why the service user could not reach the approver, nor for the preview it filed; the people
     // reviewing the request do.
@@ -204,8 +209,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
       ...describeRequest(found, actor),
       will_not_run,
       notification_error: found.notification_error,
-      effects: review.effects,
-      drift: review.drift,
+      ...(review && { effects: review.effects, drift: review.drift }),
     }
   })
 

@@ -425,6 +425,15 @@ describeEachOdoo('effects', (deployment, target) => {
     const effect = effects.items[0]
     expect(effect).toMatchObject({ kind: 'delete', model: 'sale.order', count: 2, irreversible: true })
     expect(effect.records.map((r: { id: number }) => r.id).sort()).toEqual([...ids].sort())
+    // The console's status poll asks for the brief form: no preview, no re-read of the records.
+    const brief = await d.api('admin', d.secret('admin'), 'GET', `/approvals/${pending.request_id}?brief=1`)
+    expect(brief.status).toBe(200)
+    expect(brief.body).toMatchObject({ request_id: pending.request_id, status: 'pending' })
+    expect(brief.body).not.toHaveProperty('effects')
+    expect(brief.body).not.toHaveProperty('drift')
+    expect(
+      (await d.api('admin', d.secret('admin'), 'GET', `/approvals/${pending.request_id}?brief=yes`)).status,
+    ).toBe(400)
 
     const cli = await runCli(['approvals', 'show', String(pending.request_id)], {
       ...d.env,

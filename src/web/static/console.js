@@ -31,7 +31,7 @@
   let delay = 2000
   const poll = async () => {
     try {
-      const response = await fetch(`/api/approvals/${encodeURIComponent(id)}`, {
+      const response = await fetch(`/api/approvals/${encodeURIComponent(id)}?brief=1`, {
         headers: { accept: 'application/json', 'x-csrf-token': csrf },
         credentials: 'same-origin',
         cache: 'no-store',
