@@ -123,10 +123,22 @@ describeEachOdoo('secret arguments', (deployment, target) => {
     current = next
   })
 
-  it.skipIf(target.protocol === 'json2')('positionally over JSON-RPC: args [old, new]', async () => {
+  it('positionally: args [old, new] runs over JSON-RPC, and over JSON-2 is refused unfiled without echoing them', async () => {
     const d = deployment()
     const next = password()
     passwords.push(next)
+    if (target.protocol === 'json2') {
+      // JSON-2 binds by name only: refused before filing, and the refusal does not repeat the values.
+      const refused = await ai.callTool({
+        name: 'execute_method',
+        arguments: { model: 'res.users', method: 'change_password', args: [current, next] },
+      })
+      expect(refused.isError).toBe(true)
+      expect(JSON.stringify(refused.content)).toContain('positional parameters work over JSON-RPC only')
+      expectNoPassword('the refusal', refused)
+      expect(await canLogIn(d, current)).toBe(true)
+      return
+    }
     const done = await fileAndApprove(d, {
       model: 'res.users',
       method: 'change_password',
