@@ -72,6 +72,12 @@ export function toolErrorResult(
     case 'missing_record':
       return errorResult(`Not found: ${message} — the record was deleted, or the id is wrong.`)
     case 'authentication_failed':
+      // A method may raise AccessDenied itself (res.users.change_password on a wrong old password);
+      // over RPC it reads the same as a refused key, so execute_method says both.
+      if (tool === 'execute_method')
+        return errorResult(
+          `Odoo answered Access Denied (${message}): either the method refused (change_password does when the old password is wrong), or Odoo refused this connection's credentials for ${login} (the API key may have been revoked or may have expired; ask an MCP administrator to update the connection).`,
+        )
       return errorResult(
         `Odoo refused this connection's credentials for ${login}: ${message}. The API key may have been revoked or may have expired; ask an MCP administrator to update the connection.`,
       )

@@ -32,6 +32,15 @@ describe('tool errors for the AI', () => {
     expect(rule.content[0]?.text).toMatch(/may not modify Sales Orders\.$/)
   })
 
+  it('an Access Denied from execute_method may be the method’s own refusal (a wrong old password), and says so', () => {
+    const denied = new OdooError('authentication_failed', 'Access Denied')
+    const method = toolErrorResult(denied, 'execute_method', 'demo', true).content[0]?.text
+    expect(method).toMatch(/^Odoo answered Access Denied \(Access Denied\): either the method refused/)
+    expect(method).toContain('the old password is wrong')
+    const other = toolErrorResult(denied, 'search_read', 'demo', false).content[0]?.text
+    expect(other).toMatch(/^Odoo refused this connection's credentials for demo/)
+  })
+
   it('warns that a timed-out write may have happened', () => {
     const text = toolErrorResult(
       new OdooError('timeout', 'Odoo did not answer within 100 ms'),
