@@ -433,7 +433,7 @@ describeEachOdoo('effects', (deployment, target) => {
     expect(brief.body).not.toHaveProperty('drift')
     expect(
       (await d.api('admin', d.secret('admin'), 'GET', `/approvals/${pending.request_id}?brief=yes`)).status,
-    ).toBe(400)
+    ).toBe(422)
 
     const cli = await runCli(['approvals', 'show', String(pending.request_id)], {
       ...d.env,
