@@ -378,6 +378,15 @@ describe('effects of a call', () => {
     expect(factsNeeded({ tool: 'batch_delete', args: { model: 'sale.order', ids: [5] } })).toEqual([])
   })
 
+  it('reads only its own transition table: a model or method named "constructor" has no target state', () => {
+    expect(effects('transition_state', { model: 'sale.order', ids: [5], transition: 'constructor' })).toEqual(
+      [{ kind: 'state', model: 'sale.order', records: [5], method: 'constructor' }],
+    )
+    expect(
+      effects('transition_state', { model: 'constructor', ids: [5], transition: 'action_confirm' })[0]?.to,
+    ).toBe(undefined)
+  })
+
   it('knows the verbs of common methods', () => {
     expect(
       ['unlink', 'write', 'create', 'action_post', 'send_mail', 'search', 'frobnicate'].map(methodKind),

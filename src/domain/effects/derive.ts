@@ -40,7 +40,9 @@ export function effectsOf(call: ToolCall, facts: EffectFacts, transitions: Trans
       return [{ kind: 'delete', model, records: ids(a.ids), method: 'unlink', irreversible: true }]
     case 'transition_state': {
       const method = String(a.transition)
-      const to = Object.hasOwn(transitions, model) ? transitions[model]?.[method] : undefined
+      // Own entries only: "constructor" is a valid model and method name (found by the property test).
+      const targets = Object.hasOwn(transitions, model) ? transitions[model] : undefined
+      const to = targets && Object.hasOwn(targets, method) ? targets[method] : undefined
       return [{ kind: 'state', model, records: ids(a.ids), method, ...(to !== undefined && { to }) }]
     }
     case 'post_message':
