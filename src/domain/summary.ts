@@ -149,7 +149,8 @@ function missing(facts: RecordsFacts): string[] {
   return [`${absent.length === 1 ? 'id' : 'ids'} ${idList(absent)} not found or not visible to the requester`]
 }
 
-function idList(ids: number[]): string {
+/** "1, 2, 3", or the first ten and how many more. */
+export function idList(ids: number[]): string {
   return ids.length <= 10 ? ids.join(', ') : `${ids.slice(0, 10).join(', ')}, … ${ids.length - 10} more`
 }
 

@@ -5,10 +5,11 @@
  * filed, and Odoo will refuse the call itself if it is approved. Any other error (an unknown model,
  * Odoo unreachable) fails the call before anything is filed.
  */
+
+import { many2oneName, ownEntry } from '../domain/odoo-values.js'
 import type { ModelFact, RecordFact, RecordsFacts } from '../domain/summary.js'
 import { isOdooError } from '../odoo/errors.js'
 import type { OdooSession } from '../odoo/types.js'
-import { ownEntry } from './tool.js'
 
 /** Fields read for the summary beyond display_name, on models whose fields we know. */
 const DETAIL_FIELDS: Record<string, string[]> = {
@@ -86,11 +87,6 @@ function toFact(row: Record<string, unknown>): RecordFact {
     currency: many2oneName(row.currency_id),
     move_type: typeof row.move_type === 'string' ? row.move_type : null,
   }
-}
-
-/** Odoo reads a many2one as `[id, "display name"]`, or `false` when empty. */
-export function many2oneName(value: unknown): string | null {
-  return Array.isArray(value) && typeof value[1] === 'string' ? value[1] : null
 }
 
 /** A short, single-line rendering of call parameters for a summary. */

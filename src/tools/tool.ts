@@ -8,6 +8,8 @@ import type { z } from 'zod'
 import type { SummaryFacts } from '../domain/summary.js'
 import type { OdooSession } from '../odoo/types.js'
 
+export { ownEntry } from '../domain/odoo-values.js'
+
 export interface ToolAnnotations {
   readOnlyHint: boolean
   destructiveHint: boolean
@@ -60,15 +62,6 @@ export const READ: ToolAnnotations = {
 /** Keeps each tool's own types while collecting them in one array. */
 export function defineTool<Schema extends z.ZodType>(tool: Tool<Schema>): Tool<Schema> {
   return tool
-}
-
-/**
- * `table[key]` for the table's own entries only. Model names come from the AI, and "constructor" is
- * a valid one: a plain lookup would return Object.prototype.constructor (found by the property test
- * in test/mcp/arguments.property.test.ts, which then crashed on it).
- */
-export function ownEntry<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.hasOwn(table, key) ? table[key] : undefined
 }
 
 /**

@@ -10,8 +10,9 @@
  * API, the CLI and the Odoo activity each show the same safe text and none has to remember to.
  */
 
+import { many2oneName, ownEntry } from '../odoo-values.js'
 import { HIDDEN, looksSecret } from '../secrets.js'
-import { money, pluralize, type RecordFact, singularNoun } from '../summary.js'
+import { idList, money, pluralize, type RecordFact, singularNoun } from '../summary.js'
 import { clean, quoted } from '../terminal-text.js'
 import type { Effect, EffectKind, WriteFlag } from './effect.js'
 
@@ -143,10 +144,6 @@ const SEND_FIELDS = ['message_partner_ids', 'partner_id']
 /** Not part of the fingerprint: followers change as activities are scheduled (by Countersign too). */
 const NOT_FINGERPRINTED = new Set(['message_partner_ids'])
 
-function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.hasOwn(table, key) ? table[key] : undefined
-}
-
 /** The parent write of an x2many command: it only relinks, its model's effect is its children's. */
 function isRelink(effect: Effect): boolean {
   return effect.kind === 'write' && effect.parent !== undefined && effect.parent.model === effect.model
@@ -165,7 +162,7 @@ export function previewReads(effects: readonly Effect[]): ReadPlan[] {
     const plan = plans.get(model) ?? { ids: new Set<number>(), fields: new Set<string>() }
     plans.set(model, plan)
     for (const id of ids) plan.ids.add(id)
-    for (const f of [...BASE_FIELDS, ...(own(DETAIL_FIELDS, model) ?? DEFAULT_DETAIL), ...fields])
+    for (const f of [...BASE_FIELDS, ...(ownEntry(DETAIL_FIELDS, model) ?? DEFAULT_DETAIL), ...fields])
       plan.fields.add(f)
   }
   for (const effect of effects) {
@@ -176,7 +173,7 @@ export function previewReads(effects: readonly Effect[]): ReadPlan[] {
     if (effect.kind === 'state') extra.push('state')
     if (effect.kind === 'archive') extra.push('active')
     if (effect.kind === 'send') extra.push(...SEND_FIELDS)
-    if (effect.kind === 'delete') extra.push(...(own(CASCADES, effect.model) ?? []).map((c) => c.field))
+    if (effect.kind === 'delete') extra.push(...(ownEntry(CASCADES, effect.model) ?? []).map((c) => c.field))
     want(effect.model, effect.records, extra)
   }
   return [...plans].map(([model, p]) => ({ model, ids: [...p.ids], fields: [...p.fields].sort() }))
@@ -198,10 +195,10 @@ export function nameReads(
     set.add(id as number)
   }
   for (const effect of effects) {
-    const info = own(facts.models, effect.model)
+    const info = ownEntry(facts.models, effect.model)
     if (!info) continue
     for (const [field, value] of Object.entries(isRelink(effect) ? {} : (effect.values ?? {}))) {
-      const meta = own(info.fields, field)
+      const meta = ownEntry(info.fields, field)
       if (meta?.type === 'many2one') add(meta.relation, value)
     }
     if (effect.kind === 'send' && Array.isArray(effect.records)) {
@@ -250,7 +247,7 @@ function fingerprintOf(facts: PreviewFacts): FingerprintModel[] {
 }
 
 function previewEffect(effect: Effect, facts: PreviewFacts): PreviewEffect {
-  const info: ModelFacts = own(facts.models, effect.model) ?? {
+  const info: ModelFacts = ownEntry(facts.models, effect.model) ?? {
     label: null,
     fields: {},
     rows: [],
@@ -302,7 +299,7 @@ function previewEffect(effect: Effect, facts: PreviewFacts): PreviewEffect {
       effect.kind === 'create'
         ? Object.entries(effect.values ?? {}).map(([field, value]) => ({
             label: labelOf(info, field),
-            value: shownValue(field, value, own(info.fields, field), facts),
+            value: shownValue(field, value, ownEntry(info.fields, field), facts),
           }))
         : [],
     send: effect.kind === 'send' ? sendOf(effect, info, rows, facts) : null,
@@ -387,8 +384,8 @@ function refusals(effect: Effect, rows: Array<Record<string, unknown>>): string[
 
 function cascades(effect: Effect, info: ModelFacts, rows: Array<Record<string, unknown>>): string[] {
   if (effect.kind !== 'delete') return []
-  return (own(CASCADES, effect.model) ?? []).flatMap(({ field, noun }) => {
-    if (!own(info.fields, field)) return []
+  return (ownEntry(CASCADES, effect.model) ?? []).flatMap(({ field, noun }) => {
+    if (!ownEntry(info.fields, field)) return []
     const total = rows.reduce((n, r) => n + (Array.isArray(r[field]) ? (r[field] as unknown[]).length : 0), 0)
     return total > 0
       ? [`Also deletes ${pluralize(noun, total, true)} with ${rows.length === 1 ? 'it' : 'them'}.`]
@@ -406,7 +403,7 @@ function changesOf(
     return [
       {
         label: labelOf(info, 'state'),
-        before: shownValue('state', row.state, own(info.fields, 'state'), facts),
+        before: shownValue('state', row.state, ownEntry(info.fields, 'state'), facts),
         after: selectionLabel(info, 'state', effect.to),
       },
     ]
@@ -414,13 +411,13 @@ function changesOf(
     return [
       {
         label: labelOf(info, 'active'),
-        before: shownValue('active', row.active, own(info.fields, 'active'), facts),
+        before: shownValue('active', row.active, ownEntry(info.fields, 'active'), facts),
         after: 'no',
       },
     ]
   if (effect.kind !== 'write') return []
   return writtenFields(effect).map((field) => {
-    const meta = own(info.fields, field)
+    const meta = ownEntry(info.fields, field)
     return {
       label: labelOf(info, field),
       before: shownValue(field, row[field], meta, facts),
@@ -447,17 +444,17 @@ function sendOf(
       recipient_count: effect.audience.length,
     }
   }
-  if (!own(info.fields, 'message_partner_ids'))
+  if (!ownEntry(info.fields, 'message_partner_ids'))
     return { subject: rows[0] ? recordName(rows[0]) : null, recipients: [], recipient_count: null }
   const ids = [
     ...new Set(rows.flatMap((r) => (Array.isArray(r.message_partner_ids) ? r.message_partner_ids : []))),
   ]
-  const partners = own(facts.names, 'res.partner') ?? {}
+  const partners = ownEntry(facts.names, 'res.partner') ?? {}
   return {
     // A message posted without a subject goes out under the record's name.
     subject: rows.length === 1 && rows[0] ? recordName(rows[0]) : null,
     recipients: ids.slice(0, SHOWN_RECIPIENTS).map((id) => {
-      const name = own(partners, String(id))
+      const name = ownEntry(partners, String(id))
       return name === undefined ? `#${id}` : quoted(name)
     }),
     recipient_count: ids.length,
@@ -471,11 +468,11 @@ function detailLines(
   row: Record<string, unknown>,
   shownElsewhere: Set<string>,
 ): PreviewLine[] {
-  const fields = own(DETAIL_FIELDS, model) ?? DEFAULT_DETAIL
+  const fields = ownEntry(DETAIL_FIELDS, model) ?? DEFAULT_DETAIL
   return fields
-    .filter((f) => own(info.fields, f) && !shownElsewhere.has(f) && f !== 'currency_id')
+    .filter((f) => ownEntry(info.fields, f) && !shownElsewhere.has(f) && f !== 'currency_id')
     .map((f) => {
-      const meta = own(info.fields, f)
+      const meta = ownEntry(info.fields, f)
       const value =
         meta?.type === 'monetary' && typeof row[f] === 'number'
           ? money(row[f] as number, many2oneName(row.currency_id))
@@ -485,12 +482,12 @@ function detailLines(
 }
 
 function labelOf(info: ModelFacts, field: string): string {
-  const meta = own(info.fields, field)
+  const meta = ownEntry(info.fields, field)
   return clean(meta?.label ? `${meta.label} (${field})` : field, 80)
 }
 
 function selectionLabel(info: ModelFacts, field: string, value: string): string {
-  const pair = own(info.fields, field)?.selection?.find(([v]) => v === value)
+  const pair = ownEntry(info.fields, field)?.selection?.find(([v]) => v === value)
   return pair ? `${clean(pair[1], 60)} (${clean(value, 60)})` : quoted(value)
 }
 
@@ -508,7 +505,9 @@ export function shownValue(
   if (meta?.type === 'many2one') {
     if (Array.isArray(value) && typeof value[1] === 'string') return quoted(value[1])
     if (Number.isInteger(value)) {
-      const name = meta.relation ? own(own(facts.names, meta.relation) ?? {}, String(value)) : undefined
+      const name = meta.relation
+        ? ownEntry(ownEntry(facts.names, meta.relation) ?? {}, String(value))
+        : undefined
       return name === undefined ? `#${value}` : `${quoted(name)} (#${value})`
     }
   }
@@ -530,10 +529,6 @@ export function shownValue(
   return clean(JSON.stringify(value), VALUE_MAX)
 }
 
-function many2oneName(value: unknown): string | null {
-  return Array.isArray(value) && typeof value[1] === 'string' ? value[1] : null
-}
-
 function recordName(row: Record<string, unknown>): string {
   return typeof row.display_name === 'string' && row.display_name !== ''
     ? quoted(row.display_name)
@@ -543,10 +538,6 @@ function recordName(row: Record<string, unknown>): string {
 function names(rows: Array<Record<string, unknown>>): string {
   const shown = rows.slice(0, 3).map(recordName)
   return rows.length > 3 ? `${shown.join(', ')} and ${rows.length - 3} more` : shown.join(', ')
-}
-
-function idList(ids: number[]): string {
-  return ids.length <= 10 ? ids.join(', ') : `${ids.slice(0, 10).join(', ')}, … ${ids.length - 10} more`
 }
 
 /**
