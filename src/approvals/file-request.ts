@@ -11,7 +11,7 @@ import type { Kysely } from 'kysely'
 import { fingerprint } from '../domain/canonical-json.js'
 import { expiresAt } from '../domain/decide.js'
 import type { EffectFacts } from '../domain/effects/effect.js'
-import { previewLines } from '../domain/effects/preview.js'
+import { type Preview, previewLines } from '../domain/effects/preview.js'
 import { maskSecrets } from '../domain/secrets.js'
 import {
   alreadyPendingMessage,
@@ -165,7 +165,7 @@ export async function fileRequest(
   if (filed.outcome === 'twin') return alreadyPending(deps, principal, filed.request)
 
   try {
-    await notifyFiled(deps, filed.request)
+    await notifyFiled(deps, filed.request, preview)
   } catch (error) {
     // Filed is filed: the console and the API list the request whether or not the approver was told.
     deps.logger.warn({ err: error, request_id: filed.request.request_id }, 'could not notify the approver')
@@ -254,7 +254,12 @@ async function alreadyPending(
  * What came of it — the activity ids, or why there are none — is stored on the request, where the
  * console, the JSON API and the CLI show it.
  */
-export async function notifyFiled(deps: ApprovalsDeps, request: ApprovalRequest): Promise<void> {
+export async function notifyFiled(
+  deps: ApprovalsDeps,
+  request: ApprovalRequest,
+  /** The preview just filed; read from the store when not given (a request moved to a new approver). */
+  filedPreview?: Preview,
+): Promise<void> {
   const { request_id } = request
   const approverMayDecide = request.approver_uid !== null && request.approver_uid !== request.requester_uid
   const recipients = async () =>
@@ -268,7 +273,7 @@ export async function notifyFiled(deps: ApprovalsDeps, request: ApprovalRequest)
         ]
       : await deps.admins.listAdmins()
     ).filter((p) => p.uid !== request.requester_uid)
-  const preview = await storedPreview(deps, request_id)
+  const preview = filedPreview ?? (await storedPreview(deps, request_id))
   const notice = await deps.notifier.requestFiled(
     request,
     recipients,
