@@ -314,16 +314,6 @@ const FLAG_WORDS: Record<WriteFlag, string> = {
   amount: 'Changes an amount, a price or a quantity.',
 }
 
-const VERBS: Record<EffectKind, string> = {
-  create: 'Create',
-  write: 'Change',
-  delete: 'Delete',
-  archive: 'Archive',
-  state: 'Change the state of',
-  send: 'Send from',
-  call: 'Call a method on',
-}
-
 function headline(
   effect: Effect,
   info: ModelFacts,
@@ -336,29 +326,28 @@ function headline(
     state: typeof r.state === 'string' ? r.state : null,
     move_type: typeof r.move_type === 'string' ? r.move_type : null,
   }))
-  const noun = singularNoun(effect.model, info.label, rows.length === count ? facts : [])
-  const what =
-    count === null
-      ? `${pluralize(noun, 2)} (${effect.model})`
-      : count === 0
-        ? `${effect.kind === 'create' ? `a ${noun}` : effect.model} (${effect.model})`
-        : `${pluralize(noun, count, true)} (${effect.model})`
-  const subject = count === 0 && effect.kind !== 'create' ? effect.model : what
+  const model = effect.model
+  const noun = singularNoun(model, info.label, rows.length === count ? facts : [])
+  // No records named: a call on the model itself; null: Odoo decides which (every line a command drops).
+  const subject =
+    count === 0 ? model : `${count === null ? pluralize(noun, 2) : pluralize(noun, count, true)} (${model})`
   switch (effect.kind) {
     case 'create':
-      return `Create ${count === 0 || count === null ? `a ${noun} (${effect.model})` : what}${effect.method === 'copy' ? ' as a copy' : ''}`
+      return `Create ${count ? subject : `a ${noun} (${model})`}${effect.method === 'copy' ? ' as a copy' : ''}`
     case 'write': {
       const fields = writtenFields(effect).map((f) => labelOf(info, f))
       return `Change ${fields.length > 0 ? fields.join(', ') : 'the links'} on ${subject}`
     }
+    case 'delete':
+      return `Delete ${subject}`
+    case 'archive':
+      return `Archive ${subject}`
     case 'state':
       return `Change the state of ${subject}${effect.to ? ` to ${selectionLabel(info, 'state', effect.to)}` : ''} (${clean(effect.method, 64)})`
     case 'send':
       return `Send ${effect.via ? clean(effect.via, VALUE_MAX) : `mail (${clean(effect.method, 64)})`} from ${subject}`
     case 'call':
-      return `Call the method ${clean(effect.method, 64)} on ${count === 0 ? `the model ${effect.model} (not on particular records)` : subject}`
-    default:
-      return `${VERBS[effect.kind]} ${subject}`
+      return `Call the method ${clean(effect.method, 64)} on ${count === 0 ? `the model ${model} (not on particular records)` : subject}`
   }
 }
 
