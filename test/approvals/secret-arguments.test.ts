@@ -15,13 +15,13 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readStoreConfig } from '../../src/config.js'
 import { HIDDEN } from '../../src/domain/secrets.js'
-import { createOdooClient } from '../../src/odoo/index.js'
 import { openStore, type Store } from '../../src/store/open-store.js'
 import { ConsoleAgent } from '../console/helpers.js'
 import { Cleanups, runCli } from '../helpers/countersign.js'
 import { ENGINES, postgresAvailable } from '../helpers/databases.js'
 import { callTool, type Deployment, startDeployment } from '../helpers/deployment.js'
 import { occurrences } from '../helpers/occurrences.js'
+import { canLogIn } from '../helpers/odoo-login.js'
 import { cliEnv, executed, writesOf } from './helpers.js'
 
 const password = () => `pw-${randomBytes(15).toString('base64url')}`
@@ -68,23 +68,6 @@ for (const engine of ENGINES) {
       }
 
       const adminKey = () => d.sandbox.user('admin').api_key
-
-      async function canLogIn(login: string, secret: string): Promise<boolean> {
-        const odoo = createOdooClient({
-          url: d.sandbox.url,
-          db: d.sandbox.db,
-          protocol: 'jsonrpc',
-          timeout_ms: 10_000,
-        })
-        try {
-          await odoo.authenticate({ login, secret })
-          return true
-        } catch {
-          return false
-        } finally {
-          await odoo.close()
-        }
-      }
 
       /** Every byte the database holds: SQLite's files, or every row of every PostgreSQL table. */
       async function databaseDump(): Promise<Buffer> {
@@ -207,15 +190,15 @@ for (const engine of ENGINES) {
         expectNoPassword(who, 'the approval_request row', JSON.stringify(row))
 
         // 4. Approved: the call runs with the real passwords, as the requester.
-        expect(await canLogIn(who.login, old_passwd)).toBe(true)
+        expect(await canLogIn(d.sandbox, who.login, old_passwd)).toBe(true)
         const approved = await d.api('admin', adminKey(), 'POST', `/approvals/${request_id}/approve`, {})
         expect(approved.status).toBe(200)
         expect(await executed(who.ai, request_id)).toMatchObject({
           execution_status: 'success',
           result: { result: true },
         })
-        expect(await canLogIn(who.login, new_passwd)).toBe(true)
-        expect(await canLogIn(who.login, old_passwd)).toBe(false)
+        expect(await canLogIn(d.sandbox, who.login, new_passwd)).toBe(true)
+        expect(await canLogIn(d.sandbox, who.login, old_passwd)).toBe(false)
         // The seal was kept for the run only.
         const after = await store.db
           .selectFrom('approval_request')
@@ -257,8 +240,8 @@ for (const engine of ENGINES) {
         )
         expect(approved.status).toBe(200)
         expect(await executed(who.ai, pending.request_id)).toMatchObject({ execution_status: 'success' })
-        expect(await canLogIn(who.login, new_passwd)).toBe(true)
-        expect(await canLogIn(who.login, old_passwd)).toBe(false)
+        expect(await canLogIn(d.sandbox, who.login, new_passwd)).toBe(true)
+        expect(await canLogIn(d.sandbox, who.login, old_passwd)).toBe(false)
         await expectNowhereAtRest(who)
       })
 
@@ -328,9 +311,9 @@ for (const engine of ENGINES) {
         expect(done.error).toContain('cannot be restored')
         expect(done.error).toContain('nothing was executed')
         expect(writesOf(d, 'res.users.change_password').received).toBe(before)
-        expect(await canLogIn(who.login, old_passwd)).toBe(true)
-        expect(await canLogIn(who.login, new_passwd)).toBe(false)
-        expect(await canLogIn(who.login, other)).toBe(false)
+        expect(await canLogIn(d.sandbox, who.login, old_passwd)).toBe(true)
+        expect(await canLogIn(d.sandbox, who.login, new_passwd)).toBe(false)
+        expect(await canLogIn(d.sandbox, who.login, other)).toBe(false)
       })
     },
   )

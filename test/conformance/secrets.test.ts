@@ -11,9 +11,9 @@ import { randomBytes } from 'node:crypto'
 import type { Client } from '@modelcontextprotocol/client'
 import { beforeAll, expect, it } from 'vitest'
 import { HIDDEN } from '../../src/domain/secrets.js'
-import { createOdooClient } from '../../src/odoo/index.js'
 import { createConnection } from '../helpers/countersign.js'
 import { callTool, eventually } from '../helpers/deployment.js'
+import { canLogIn } from '../helpers/odoo-login.js'
 import { throwawayRequester } from './fixtures.js'
 import { type ConformanceDeployment, describeEachOdoo } from './targets.js'
 
@@ -42,18 +42,6 @@ describeEachOdoo('secret arguments', (deployment, target) => {
     })
     ai = await d.mcp(made.token)
   })
-
-  async function canLogIn(d: ConformanceDeployment, secret: string): Promise<boolean> {
-    const odoo = createOdooClient({ url: d.url, db: d.db, protocol: 'jsonrpc', timeout_ms: 30_000 })
-    try {
-      await odoo.authenticate({ login, secret })
-      return true
-    } catch {
-      return false
-    } finally {
-      await odoo.close()
-    }
-  }
 
   function expectNoPassword(where: string, value: unknown): void {
     const text = typeof value === 'string' ? value : JSON.stringify(value)
@@ -118,8 +106,8 @@ describeEachOdoo('secret arguments', (deployment, target) => {
       kwargs: { old_passwd: current, new_passwd: next },
     })
     expect(done).toMatchObject({ execution_status: 'success', result: { result: true } })
-    expect(await canLogIn(d, next)).toBe(true)
-    expect(await canLogIn(d, current)).toBe(false)
+    expect(await canLogIn(d, login, next)).toBe(true)
+    expect(await canLogIn(d, login, current)).toBe(false)
     current = next
   })
 
@@ -136,7 +124,7 @@ describeEachOdoo('secret arguments', (deployment, target) => {
       expect(refused.isError).toBe(true)
       expect(JSON.stringify(refused.content)).toContain('positional parameters work over JSON-RPC only')
       expectNoPassword('the refusal', refused)
-      expect(await canLogIn(d, current)).toBe(true)
+      expect(await canLogIn(d, login, current)).toBe(true)
       return
     }
     const done = await fileAndApprove(d, {
@@ -145,8 +133,8 @@ describeEachOdoo('secret arguments', (deployment, target) => {
       args: [current, next],
     })
     expect(done).toMatchObject({ execution_status: 'success', result: { result: true } })
-    expect(await canLogIn(d, next)).toBe(true)
-    expect(await canLogIn(d, current)).toBe(false)
+    expect(await canLogIn(d, login, next)).toBe(true)
+    expect(await canLogIn(d, login, current)).toBe(false)
     current = next
   })
 
@@ -163,8 +151,8 @@ describeEachOdoo('secret arguments', (deployment, target) => {
       })
       expect(done.execution_status).toBe('error')
       expect(done.error).toMatch(/Access Denied/i)
-      expect(await canLogIn(d, current)).toBe(true)
-      expect(await canLogIn(d, next)).toBe(false)
+      expect(await canLogIn(d, login, current)).toBe(true)
+      expect(await canLogIn(d, login, next)).toBe(false)
     }
   })
 })
