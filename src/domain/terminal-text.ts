@@ -45,8 +45,9 @@ export function quoted(text: string, max = 120): string {
 /** Sanitised and capped (counting characters, not UTF-16 units), with how much was cut. */
 export function clean(text: string, max: number): string {
   // Typed as a string, but fed from Odoo's JSON and the AI's arguments: never trust the type to hold.
-  const chars = [...(typeof text === 'string' ? text : String(text))]
+  const whole = typeof text === 'string' ? text : String(text)
+  const chars = [...whole]
   const kept =
-    chars.length > max ? `${chars.slice(0, max).join('')}… (${chars.length - max} more characters)` : text
+    chars.length > max ? `${chars.slice(0, max).join('')}… (${chars.length - max} more characters)` : whole
   return printable(kept)
 }

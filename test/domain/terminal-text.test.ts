@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { printable, printableJson } from '../../src/domain/terminal-text.js'
+import { clean, printable, printableJson, quoted } from '../../src/domain/terminal-text.js'
 import { rawControls } from '../helpers/terminal.js'
 
 const table: Array<[string, string, string]> = [
@@ -73,5 +73,18 @@ describe('printableJson', () => {
         },
       ),
     )
+  })
+})
+
+describe('quoted and clean: names from Odoo as data', () => {
+  it('quotes, makes control and bidi characters visible, and caps by characters with the count cut', () => {
+    expect(quoted('S00026')).toBe('“S00026”')
+    expect(quoted('a\nb\u202ec')).toBe('“a\\x0ab\\u202ec”')
+    expect(clean('😀'.repeat(5), 3)).toBe('😀😀😀… (2 more characters)')
+  })
+
+  it('never throws on a value that is not a string (Odoo JSON and AI arguments are not typed)', () => {
+    expect(clean(42 as unknown as string, 10)).toBe('42')
+    expect(quoted(false as unknown as string)).toBe('“false”')
   })
 })
