@@ -7,6 +7,7 @@
  */
 import type { Client } from '@modelcontextprotocol/client'
 import { beforeAll, expect, it } from 'vitest'
+import { executed } from '../approvals/helpers.js'
 import { ConsoleAgent } from '../console/helpers.js'
 import { runCli } from '../helpers/countersign.js'
 import { callTool, eventually } from '../helpers/deployment.js'
@@ -45,17 +46,6 @@ async function file(ai: Client, tool: string, args: Record<string, unknown>): Pr
   if (pending.status !== 'pending_approval')
     throw new Error(`expected pending_approval: ${JSON.stringify(pending)}`)
   return pending
-}
-
-function finished(ai: Client, request_id: number): Promise<Record<string, any>> {
-  return eventually(
-    async () => {
-      const status = await callTool(ai, 'check_approval_status', { request_id })
-      return status.execution_status === 'success' || status.execution_status === 'error' ? status : undefined
-    },
-    30_000,
-    `request ${request_id} to finish executing`,
-  )
 }
 
 function cliEnv(d: ConformanceDeployment, login: 'admin' | 'demo'): Record<string, string> {
@@ -127,7 +117,7 @@ describeEachOdoo('approvals', (deployment) => {
       note: 'Checked with Marc',
     })
     expect(approved.status).toBe(200)
-    const done = await finished(ai, request_id)
+    const done = await executed(ai, request_id, 30_000)
     expect(done).toMatchObject({
       status: 'approved',
       execution_status: 'success',
@@ -164,7 +154,7 @@ describeEachOdoo('approvals', (deployment) => {
       (await d.api('admin', d.secret('admin'), 'POST', `/approvals/${pending.request_id}/approve`, {}))
         .status,
     ).toBe(200)
-    expect(await finished(billing, pending.request_id)).toMatchObject({ execution_status: 'success' })
+    expect(await executed(billing, pending.request_id, 30_000)).toMatchObject({ execution_status: 'success' })
     expect((await read(d.odooAdmin, 'account.move', [invoice.id], ['state']))[0]?.state).toBe('posted')
   })
 
@@ -234,7 +224,7 @@ describeEachOdoo('approvals', (deployment) => {
     })
     const approved = await d.api('admin', d.secret('admin'), 'POST', `/approvals/${request_id}/approve`, {})
     expect(approved.status).toBe(200)
-    const done = await finished(ai, request_id)
+    const done = await executed(ai, request_id, 30_000)
     expect(done).toMatchObject({ status: 'approved', execution_status: 'error', result: null })
     expect(done.error).toMatch(/^Access denied: /)
     expect(done.error).toContain('(res.users)')

@@ -9,9 +9,10 @@
  */
 import type { Client } from '@modelcontextprotocol/client'
 import { beforeAll, expect, it } from 'vitest'
+import { executed } from '../approvals/helpers.js'
 import { ConsoleAgent } from '../console/helpers.js'
 import { runCli } from '../helpers/countersign.js'
-import { callTool, eventually } from '../helpers/deployment.js'
+import { callTool } from '../helpers/deployment.js'
 import { create, customer, exists, quotation, quotations, read } from './fixtures.js'
 import { type ConformanceDeployment, describeEachOdoo } from './targets.js'
 
@@ -36,17 +37,6 @@ async function refused(ai: Client, tool: string, args: Record<string, unknown>):
 async function newestRequest(ai: Client): Promise<number> {
   const listed = await callTool(ai, 'list_my_approval_requests', { limit: 1 })
   return (listed.requests[0]?.request_id as number | undefined) ?? 0
-}
-
-function finished(ai: Client, request_id: number): Promise<Record<string, any>> {
-  return eventually(
-    async () => {
-      const status = await callTool(ai, 'check_approval_status', { request_id })
-      return status.execution_status === 'success' || status.execution_status === 'error' ? status : undefined
-    },
-    30_000,
-    `request ${request_id} to finish executing`,
-  )
 }
 
 /** The request as the approver reads it over the JSON API (with `effects` and `drift`). */
@@ -115,7 +105,7 @@ describeEachOdoo('effects', (deployment, target) => {
     expect(deletes[0].records.map((r: { id: number }) => r.id)).toEqual([line])
 
     await approve(d, pending.request_id)
-    expect(await finished(ai, pending.request_id)).toMatchObject({ execution_status: 'success' })
+    expect(await executed(ai, pending.request_id, 30_000)).toMatchObject({ execution_status: 'success' })
     expect(await exists(d.odooAdmin, 'sale.order.line', line)).toBe(false)
     expect(await exists(d.odooAdmin, 'sale.order', order.id)).toBe(true)
   })
@@ -136,7 +126,7 @@ describeEachOdoo('effects', (deployment, target) => {
     expect(deletes[0].records.map((r: { id: number }) => r.id)).toEqual([child])
 
     await approve(d, pending.request_id)
-    expect(await finished(ai, pending.request_id)).toMatchObject({ execution_status: 'success' })
+    expect(await executed(ai, pending.request_id, 30_000)).toMatchObject({ execution_status: 'success' })
     expect(await exists(d.odooAdmin, 'res.partner', child)).toBe(false)
   })
 
@@ -210,7 +200,7 @@ describeEachOdoo('effects', (deployment, target) => {
     expect(await messagesWith(d, 'sale.order', order.id, message)).toBe(0)
 
     await approve(d, pending.request_id)
-    expect(await finished(ai, pending.request_id)).toMatchObject({ execution_status: 'success' })
+    expect(await executed(ai, pending.request_id, 30_000)).toMatchObject({ execution_status: 'success' })
     expect(await messagesWith(d, 'sale.order', order.id, message)).toBe(1)
   })
 
@@ -356,7 +346,7 @@ describeEachOdoo('effects', (deployment, target) => {
 
     // Approved anyway: nothing runs, and the error says what changed and that nothing was done.
     await approve(d, pending.request_id)
-    const done = await finished(ai, pending.request_id)
+    const done = await executed(ai, pending.request_id, 30_000)
     expect(done).toMatchObject({ status: 'approved', execution_status: 'error', result: null })
     expect(done.error).toMatch(/^Not executed: the records changed after the request was filed/)
     expect(done.error).toContain('amount_total')

@@ -11,8 +11,9 @@ import { randomBytes } from 'node:crypto'
 import type { Client } from '@modelcontextprotocol/client'
 import { beforeAll, expect, it } from 'vitest'
 import { HIDDEN } from '../../src/domain/secrets.js'
+import { executed } from '../approvals/helpers.js'
 import { createConnection } from '../helpers/countersign.js'
-import { callTool, eventually } from '../helpers/deployment.js'
+import { callTool } from '../helpers/deployment.js'
 import { canLogIn } from '../helpers/odoo-login.js'
 import { throwawayRequester } from './fixtures.js'
 import { type ConformanceDeployment, describeEachOdoo } from './targets.js'
@@ -82,16 +83,7 @@ describeEachOdoo('secret arguments', (deployment, target) => {
 
     const approved = await d.api('admin', d.secret('admin'), 'POST', `/approvals/${request_id}/approve`, {})
     expect(approved.status).toBe(200)
-    const done = await eventually(
-      async () => {
-        const status = await callTool(ai, 'check_approval_status', { request_id })
-        return status.execution_status === 'success' || status.execution_status === 'error'
-          ? status
-          : undefined
-      },
-      30_000,
-      `request ${request_id} to finish executing`,
-    )
+    const done = await executed(ai, request_id, 30_000)
     expectNoPassword('the finished request', done)
     return done
   }
