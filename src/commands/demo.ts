@@ -11,20 +11,13 @@ import { join } from 'node:path'
 import type { Env } from '../config.js'
 import { clientSnippets } from '../connections/client-snippets.js'
 import { createConnection } from '../connections/manage.js'
-import { RECOMMENDED_APPROVAL_EFFECTS } from '../domain/policy.js'
+import { RECOMMENDED_APPROVAL_EFFECTS, RISKY_TOOLS } from '../domain/policy.js'
 import { createLogger } from '../logger.js'
 import { startSandboxOdoo } from '../sandbox/index.js'
 import { freePort, startCountersign } from './serve.js'
 
 /** The tools PRODUCT.md and the seed call risky: they wait for the approver on the demo connection. */
-export const DEMO_APPROVAL_TOOLS = [
-  'delete_record',
-  'batch_delete',
-  'execute_method',
-  'transition_state',
-  'send_test_email_template',
-  'stage_mass_mailing_from_template',
-]
+export const DEMO_APPROVAL_TOOLS = [...RISKY_TOOLS]
 
 /** The port asked for, or any free one when it is taken (a second demo, or a real Odoo on 8069). */
 async function portOr(wanted: number, host: string): Promise<number> {

@@ -35,6 +35,33 @@ export const RECOMMENDED_APPROVAL_EFFECTS: readonly EffectKind[] = Object.freeze
   'call',
 ])
 
+/**
+ * The tools PRODUCT.md and the seed call risky: gated on the demo connection, and on a connection
+ * someone makes for themselves when no administrator has defined a profile for them.
+ */
+export const RISKY_TOOLS: readonly string[] = Object.freeze([
+  'delete_record',
+  'batch_delete',
+  'execute_method',
+  'transition_state',
+  'send_test_email_template',
+  'stage_mass_mailing_from_template',
+])
+
+/**
+ * The policy a person's own connection gets when no administrator-defined profile applies: every
+ * tool, the risky ones and the recommended effects behind approval by any MCP administrator, for a
+ * working day. Safe to hand anyone: nothing risky runs without someone else's yes.
+ */
+export const DEFAULT_OWN_POLICY: Readonly<ConnectionPolicy> = Object.freeze({
+  write_access: true,
+  allowed_tools: [],
+  approval_tools: [...RISKY_TOOLS],
+  approval_effects: [...RECOMMENDED_APPROVAL_EFFECTS],
+  approver: null,
+  approval_expiry_hours: 8,
+})
+
 /** Each effect kind in a few plain words, as a policy change or a list of gated effects names it. */
 export const EFFECT_KIND_WORDS: Readonly<Record<EffectKind, string>> = Object.freeze({
   create: 'creating records',
