@@ -8,6 +8,7 @@
  * nothing is filed or notified. Never runs the tool.
  */
 import type { Kysely } from 'kysely'
+import { z } from 'zod'
 import { fingerprint } from '../domain/canonical-json.js'
 import { expiresAt } from '../domain/decide.js'
 import type { EffectFacts } from '../domain/effects/effect.js'
@@ -34,11 +35,32 @@ import { appendAudit } from '../store/audit-log.js'
 import { approverOf, lockConnectionForFiling } from '../store/connections.js'
 import type { Database } from '../store/tables.js'
 import { clip } from '../tools/facts.js'
+import { isoTime } from '../tools/schemas.js'
 import { type Tool, type ToolContext, ToolError, type ToolOutput } from '../tools/tool.js'
 import type { ApprovalsDeps } from './deps.js'
 import { effectsFromFacts, previewOf } from './effect-facts.js'
 import { storedPreview } from './review.js'
 import { hidesSameSecrets, sealSecrets } from './sealed-secrets.js'
+
+/**
+ * What a gated call answers instead of running: filed now (with `because`, the gate's reasons), or
+ * an identical request already pending (`already_filed`, nothing filed again).
+ */
+export const pendingApprovalOutput = z
+  .object({
+    status: z.literal('pending_approval'),
+    request_id: z.number().int().positive(),
+    summary: z.string(),
+    because: z
+      .array(z.string())
+      .optional()
+      .describe('Why it needs approval, in words: the tool, or the effects the connection gates'),
+    approver: z.string().describe('Who can decide'),
+    expires_at: isoTime,
+    already_filed: z.literal(true).optional().describe('An identical request was pending: not filed again'),
+    message: z.string().describe('What to tell the user, and not to call the tool again'),
+  })
+  .describe('The call waits for human approval; call check_approval_status with request_id later')
 
 export function requestLink(public_url: string, request_id: number): string {
   return `${public_url}/approvals/${request_id}`

@@ -12,6 +12,7 @@ import { decideOnRequest } from './decide-request.js'
 import type { Actor, ApprovalsDeps } from './deps.js'
 import { recoverStale } from './execute.js'
 import { expirePending } from './expire.js'
+import { pendingApprovalOutput } from './file-request.js'
 import { gateCall } from './gate-call.js'
 import { notifyReassigned } from './reassign.js'
 import { checkApprovalStatusTool, listMyApprovalRequestsTool } from './tools.js'
@@ -21,6 +22,7 @@ export function createApprovals(deps: ApprovalsDeps) {
   const gate: ApprovalGate = {
     check: (principal, tool, args, ctx) => gateCall(deps, principal, tool, args, ctx),
     tools: [checkApprovalStatusTool(deps), listMyApprovalRequestsTool(deps)],
+    pending: pendingApprovalOutput,
   }
   return {
     deps,

@@ -4,10 +4,11 @@
  * tool, and list_my_approval_requests. They read Countersign's store, never Odoo.
  */
 import { z } from 'zod'
-import { APPROVAL_STATUSES } from '../domain/approval-request.js'
+import { APPROVAL_STATUSES, EXECUTION_STATUSES } from '../domain/approval-request.js'
 import type { Principal } from '../mcp/principal.js'
 import type { ServiceTool } from '../mcp/server.js'
 import { listApprovalRequests } from '../store/approval-requests.js'
+import { isoTime } from '../tools/schemas.js'
 import { ToolError } from '../tools/tool.js'
 import type { Actor, ApprovalsDeps } from './deps.js'
 import { describeRequest, getVisibleRequest, listItem } from './view.js'
@@ -31,6 +32,32 @@ const statusInput = z
   })
   .strict()
 
+const person = z.object({ uid: z.number().int(), login: z.string().nullable(), name: z.string().nullable() })
+
+/** describeRequest (view.ts) without `can_decide`, which only the JSON API adds. */
+const statusOutput = z.object({
+  request_id: z.number().int(),
+  status: z.enum(APPROVAL_STATUSES),
+  execution_status: z.enum(EXECUTION_STATUSES),
+  tool: z.string(),
+  model: z.string().nullable(),
+  summary: z.string(),
+  arguments: z.record(z.string(), z.unknown()).describe('The arguments as filed, secrets hidden'),
+  arguments_sha256: z.string(),
+  requester: z.object({ uid: z.number().int(), login: z.string(), name: z.string() }),
+  approver: person.nullable(),
+  connection_id: z.number().int(),
+  requested_at: isoTime,
+  expires_at: isoTime,
+  decided_by: person.nullable(),
+  decided_at: isoTime.nullable(),
+  approver_note: z.string().nullable(),
+  result: z.unknown().describe('The approved call’s result once it ran (null before, or if it failed)'),
+  result_truncated: z.boolean().describe('The result was too large to keep whole: a shortened stand-in'),
+  error: z.string().nullable().describe('Why the approved call failed'),
+  message: z.string().describe('What became of the request, in words for the user'),
+})
+
 export function checkApprovalStatusTool(deps: ApprovalsDeps): ServiceTool<typeof statusInput> {
   return {
     name: 'check_approval_status',
@@ -41,6 +68,7 @@ export function checkApprovalStatusTool(deps: ApprovalsDeps): ServiceTool<typeof
       'the error if it failed, and the approver’s note. Call it when the user asks what happened. If it was ' +
       'approved and executed, show the result — do NOT call the original tool again. Example: {"request_id": 42}',
     input: statusInput,
+    output: statusOutput,
     async run(principal, args) {
       const actor = await actorOf(deps, principal)
       const request = await getVisibleRequest(deps, actor, args.request_id)
@@ -59,6 +87,25 @@ const listInput = z
   })
   .strict()
 
+const listOutput = z.object({
+  requests: z.array(
+    z.object({
+      request_id: z.number().int(),
+      status: z.enum(APPROVAL_STATUSES),
+      execution_status: z.enum(EXECUTION_STATUSES),
+      tool: z.string(),
+      model: z.string().nullable(),
+      summary: z.string(),
+      requester: z.string().describe('Login'),
+      approver: z.string().nullable().describe('Login; null: any MCP administrator'),
+      requested_at: isoTime,
+      expires_at: isoTime,
+    }),
+  ),
+  total: z.number().int(),
+  total_exact: z.boolean().describe('false: there are more than `total`'),
+})
+
 export function listMyApprovalRequestsTool(deps: ApprovalsDeps): ServiceTool<typeof listInput> {
   return {
     name: 'list_my_approval_requests',
@@ -67,6 +114,7 @@ export function listMyApprovalRequestsTool(deps: ApprovalsDeps): ServiceTool<typ
       'Lists the approval requests filed for this Odoo user (through any of their connections), newest first, ' +
       'with status and summary. Use check_approval_status for one request’s result. Example: {"status": "pending"}',
     input: listInput,
+    output: listOutput,
     async run(principal, args) {
       const page = await listApprovalRequests(deps.db, {
         requester_uid: principal.odoo.uid,

@@ -15,12 +15,14 @@ import { maskForLog, maskSecrets } from '../domain/secrets.js'
 import type { Logger } from '../logger.js'
 import type { NewAuditEntry } from '../store/audit-log.js'
 import { ODOO_TOOLS } from '../tools/catalog.js'
+import { isJsonText } from '../tools/schemas.js'
 import { type Tool, type ToolContext, ToolError, type ToolOutput } from '../tools/tool.js'
 import { portableSchema } from './portable-schema.js'
 import type { Principal } from './principal.js'
 import {
   internalErrorResult,
   invalidArgumentsResult,
+  invalidJsonTextResult,
   isExpectedToolError,
   nestedTooDeepResult,
   toolErrorResult,
@@ -32,6 +34,8 @@ export interface ServiceTool<Schema extends z.ZodType = z.ZodType> {
   title: string
   description: string
   input: Schema
+  /** The shape of its `structuredContent`, listed as its `outputSchema`. */
+  output: z.ZodType
   run(principal: Principal, args: z.output<Schema>): Promise<ToolOutput>
 }
 
@@ -42,6 +46,8 @@ export interface ServiceTool<Schema extends z.ZodType = z.ZodType> {
 export interface ApprovalGate {
   check(principal: Principal, tool: Tool, args: unknown, ctx: ToolContext): Promise<ToolOutput | null>
   tools: readonly ServiceTool[]
+  /** The shape of the `pending_approval` output, which any Odoo tool may answer with. */
+  pending: z.ZodType
 }
 
 export interface McpContext {
@@ -60,19 +66,36 @@ interface Listed {
   title: string
   description: string
   inputSchema: { type: 'object'; [key: string]: unknown }
+  outputSchema: { type: 'object'; [key: string]: unknown }
   annotations: Record<string, unknown>
 }
 
-/** JSON Schema of a tool input, computed once per process (tools/list is on every session's path). */
+/** JSON Schema of a tool, computed once per process (tools/list is on every session's path). */
 const listingCache = new WeakMap<object, Listed>()
 
-function listing(tool: Tool | ServiceTool): Listed {
+/**
+ * A zod schema as the JSON Schema clients read. Arguments that accept JSON text (tools/schemas.ts)
+ * are listed as the string. Outputs are read as zod's input side, which leaves objects open
+ * (no `additionalProperties: false`): a result may gain a field without failing the clients
+ * that validate results against the schema.
+ */
+function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    override: ({ zodSchema, jsonSchema }) => {
+      if (!isJsonText(zodSchema)) return
+      const description = jsonSchema.description
+      for (const key of Object.keys(jsonSchema)) delete (jsonSchema as Record<string, unknown>)[key]
+      Object.assign(jsonSchema, { type: 'string', ...(description !== undefined && { description }) })
+    },
+  })
+  return portableSchema(json)
+}
+
+function listing(tool: Tool | ServiceTool, pending: z.ZodType): Listed {
   let listed = listingCache.get(tool)
   if (!listed) {
-    const { $schema: _ignored, ...inputSchema } = z.toJSONSchema(tool.input, {
-      io: 'input',
-      unrepresentable: 'any',
-    })
     const annotations =
       'annotations' in tool
         ? { title: tool.title, ...tool.annotations }
@@ -83,16 +106,66 @@ function listing(tool: Tool | ServiceTool): Listed {
             idempotentHint: true,
             openWorldHint: false,
           }
+    // Any Odoo tool may be gated (by name or by its effects), so each may answer pending_approval.
+    const output = 'annotations' in tool ? z.union([tool.output, pending]) : tool.output
     listed = {
       name: tool.name,
       title: tool.title,
       description: tool.description,
-      inputSchema: { ...portableSchema(inputSchema), type: 'object' },
+      inputSchema: { ...jsonSchemaOf(tool.input), type: 'object' },
+      outputSchema: { ...jsonSchemaOf(output), type: 'object' },
       annotations,
     }
     listingCache.set(tool, listed)
   }
   return listed
+}
+
+/** The names of the arguments a tool accepts as JSON text, and whether each is a list or an object. */
+const jsonTextCache = new WeakMap<object, Map<string, 'list' | 'object'>>()
+
+function jsonTextArguments(tool: Tool | ServiceTool): Map<string, 'list' | 'object'> {
+  let found = jsonTextCache.get(tool)
+  if (!found) {
+    found = new Map()
+    const shape = tool.input instanceof z.ZodObject ? (tool.input.shape as Record<string, z.ZodType>) : {}
+    for (const [name, field] of Object.entries(shape)) {
+      let inner: z.ZodType = field
+      while (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault)
+        inner = inner.unwrap() as z.ZodType
+      if (isJsonText(inner)) found.set(name, inner instanceof z.ZodArray ? 'list' : 'object')
+    }
+    jsonTextCache.set(tool, found)
+  }
+  return found
+}
+
+/**
+ * The arguments with each JSON-text argument that came as text replaced by what it says, so that
+ * everything after (depth limit, validation, gate, audit) sees one form; or, for text that is not
+ * JSON, what to tell the AI and arguments fit for the audit log (the text left out: it may hold a
+ * secret that masking, which reads keys, cannot find in it).
+ */
+function decodeJsonText(
+  tool: Tool | ServiceTool,
+  raw: Record<string, unknown>,
+): { args: Record<string, unknown>; problems: string[] } {
+  const args = { ...raw }
+  const problems: string[] = []
+  for (const [name, kind] of jsonTextArguments(tool)) {
+    const value = raw[name]
+    if (typeof value !== 'string') continue
+    try {
+      args[name] = JSON.parse(value)
+    } catch {
+      args[name] = '(not valid JSON; not logged)'
+      const example = kind === 'list' ? '["a", 1]' : '{"name": "Azure Interior"}'
+      problems.push(
+        `${name}: this text is not valid JSON; give a JSON ${kind} as text, e.g. ${example}, or the ${kind} itself`,
+      )
+    }
+  }
+  return { args, problems }
 }
 
 export function availableOdooTools(principal: Principal): Tool[] {
@@ -150,7 +223,9 @@ export function createMcpServer(
   }
 
   server.setRequestHandler('tools/list', async () => ({
-    tools: [...availableOdooTools(await current()), ...serviceTools].map(listing),
+    tools: [...availableOdooTools(await current()), ...serviceTools].map((tool) =>
+      listing(tool, mcp.gate.pending),
+    ),
   }))
 
   server.setRequestHandler('tools/call', async (request) => {
@@ -197,7 +272,16 @@ export function createMcpServer(
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`)
     }
 
-    const raw = request.params.arguments ?? {}
+    const decoded = decodeJsonText(tool, request.params.arguments ?? {})
+    const raw = decoded.args
+    if (decoded.problems.length > 0) {
+      const result = invalidJsonTextResult(name, decoded.problems)
+      await audit('invalid_arguments', {
+        error: result.content[0]?.text ?? null,
+        ...(mcp.audit_payloads && { payload: { arguments: maskSecrets(name, raw).masked } }),
+      })
+      return result
+    }
     if (nestedDeeperThan(raw, MAX_ARGUMENT_DEPTH)) {
       const result = nestedTooDeepResult(name, MAX_ARGUMENT_DEPTH)
       // Without the payload: arguments this deep are what JSON.stringify cannot write.

@@ -112,6 +112,11 @@ export function invalidArgumentsResult(tool: string, error: z.ZodError): ToolErr
   return errorResult(`Invalid arguments for ${tool} (nothing was done): ${problems.join('; ')}`)
 }
 
+/** JSON-text arguments (tools/schemas.ts) whose text is not JSON, each named with what to send. */
+export function invalidJsonTextResult(tool: string, problems: string[]): ToolErrorResult {
+  return errorResult(`Invalid arguments for ${tool} (nothing was done): ${problems.join('; ')}`)
+}
+
 /** Arguments nested deeper than `max` levels, refused before anything reads them. */
 export function nestedTooDeepResult(tool: string, max: number): ToolErrorResult {
   return errorResult(

@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import type { OdooSession } from '../odoo/types.js'
 import { clip, modelFact, recordsFacts } from './facts.js'
-import { domain, emailAddress, modelName, recordId, recordIds } from './schemas.js'
+import { domain, emailAddress, modelName, odooText, recordId, recordIds, resultId } from './schemas.js'
 import { defineTool, ToolError } from './tool.js'
 
 export const postMessage = defineTool({
@@ -27,6 +27,12 @@ export const postMessage = defineTool({
         .describe('true: internal note (default); false: message to followers'),
     })
     .strict(),
+  output: z.object({
+    model: z.string(),
+    id: resultId,
+    message_id: resultId.nullable(),
+    internal: z.boolean(),
+  }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   writes: true,
   model: (args) => args.model,
@@ -87,6 +93,13 @@ export const sendTestEmailTemplate = defineTool({
       email_to: emailAddress.describe('The single address that receives the test email'),
     })
     .strict(),
+  output: z.object({
+    template_id: resultId,
+    template: odooText.describe('The template’s name'),
+    record_id: resultId,
+    email_to: z.string(),
+    mail_id: z.union([resultId, z.literal(false)]).describe('The mail.mail sent (false: Odoo made none)'),
+  }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   writes: true,
   model: () => 'mail.template',
@@ -153,6 +166,14 @@ export const stageMassMailingFromTemplate = defineTool({
     'or for the records of a model matching a domain, and reports how many recipients it would reach. It does ' +
     'not send: a person sends it from Odoo’s Email Marketing app. Example: {"template_id": 3, "mailing_list_ids": [1]}',
   input: stageInput,
+  output: z.object({
+    mailing_id: resultId,
+    state: z.literal('draft'),
+    subject: z.string(),
+    template_id: resultId,
+    recipients: z.number().int(),
+    sent: z.literal(false),
+  }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   writes: true,
   model: () => 'mailing.mailing',

@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { isOdooError } from '../odoo/errors.js'
 import type { OdooSession } from '../odoo/types.js'
-import { domain, fieldList, modelName, recordId } from './schemas.js'
+import { domain, fieldList, jsonValue, modelName, odooRecord, recordId } from './schemas.js'
 import { defineTool, ownEntry, READ, ToolError } from './tool.js'
 
 /** Compact default columns, so an unqualified search_read does not return every field of a model. */
@@ -45,6 +45,10 @@ export const listModels = defineTool({
       limit: z.number().int().min(1).max(200).default(50).describe('Most models to return (default 50)'),
     })
     .strict(),
+  output: z.object({
+    models: z.array(z.object({ model: z.string(), name: z.string() })),
+    count: z.number().int(),
+  }),
   annotations: READ,
   writes: false,
   model: () => 'ir.model',
@@ -94,6 +98,14 @@ export const describeModel = defineTool({
       fields: fieldList.optional().describe('Only these fields; omit for all'),
     })
     .strict(),
+  output: z.object({
+    model: z.string(),
+    fields: z
+      .record(z.string(), z.record(z.string(), jsonValue))
+      .describe(
+        'Each field by name: its type, string (label), required, readonly, relation, selection, help',
+      ),
+  }),
   annotations: READ,
   writes: false,
   model: (args) => args.model,
@@ -143,6 +155,13 @@ export const searchRead = defineTool({
         .describe('Sort order, e.g. "date_order desc, id"'),
     })
     .strict(),
+  output: z.object({
+    model: z.string(),
+    records: z.array(odooRecord),
+    count: z.number().int(),
+    offset: z.number().int(),
+    has_more: z.boolean(),
+  }),
   annotations: READ,
   writes: false,
   model: (args) => args.model,
@@ -173,6 +192,7 @@ export const getRecord = defineTool({
     'Reads one record by id. Fails with a clear error when the record does not exist or this Odoo user may ' +
     'not read it. Example: {"model": "res.partner", "id": 7, "fields": ["name", "email"]}',
   input: z.object({ model: modelName, id: recordId, fields: fieldList.optional() }).strict(),
+  output: z.object({ model: z.string(), record: odooRecord }),
   annotations: READ,
   writes: false,
   model: (args) => args.model,
@@ -194,6 +214,7 @@ export const countRecords = defineTool({
     'Counts the records of a model matching an Odoo domain (only those this Odoo user may see). Cheaper than ' +
     'search_read when you only need a number. Example: {"model": "account.move", "domain": [["state", "=", "posted"]]}',
   input: z.object({ model: modelName, domain: domain.default([]) }).strict(),
+  output: z.object({ model: z.string(), count: z.number().int() }),
   annotations: READ,
   writes: false,
   model: (args) => args.model,

@@ -1,6 +1,6 @@
 /**
- * The shape of a tool in the catalog: a zod input schema (also the source of its JSON Schema),
- * MCP annotations, `run` (performs the call as the session's user) and, for tools that change
+ * The shape of a tool in the catalog: a zod input schema (also the source of its JSON Schema), a
+ * zod schema of what it returns (its `outputSchema`), MCP annotations, `run` (performs the call as the session's user) and, for tools that change
  * data, `describe` (reads, as the same user, the facts the approval summary is worded from).
  * Tools know nothing of MCP, connections or approvals: mcp/ and approvals/ wrap them.
  */
@@ -36,6 +36,8 @@ export interface Tool<Schema extends z.ZodType = z.ZodType> {
   title: string
   description: string
   input: Schema
+  /** The shape of `structured` when the call succeeds (listed with the pending_approval shape). */
+  output: z.ZodType
   annotations: ToolAnnotations
   /** Changes data in Odoo (or sends mail): hidden on connections without write access. */
   writes: boolean

@@ -7,7 +7,7 @@
 import { z } from 'zod'
 import type { OdooSession } from '../odoo/types.js'
 import { recordsFacts } from './facts.js'
-import { modelName, recordId, recordIds } from './schemas.js'
+import { jsonValue, modelName, odooText, recordId, recordIds, resultId } from './schemas.js'
 import { defineTool, ownEntry, READ, ToolError } from './tool.js'
 
 export interface Transition {
@@ -85,6 +85,13 @@ export const getWorkflowState = defineTool({
     'the transitions it offers now (e.g. action_confirm, action_post), to use with transition_state. ' +
     'Example: {"model": "sale.order", "id": 12}',
   input: z.object({ model: modelName, id: recordId }).strict(),
+  output: z.object({
+    model: z.string(),
+    id: resultId,
+    display_name: odooText,
+    state: odooText,
+    transitions: z.array(z.object({ method: z.string(), label: z.string(), to_state: z.string() })),
+  }),
   annotations: READ,
   writes: false,
   model: (args) => args.model,
@@ -128,6 +135,12 @@ export const transitionState = defineTool({
       transition: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a transition method such as "action_post"'),
     })
     .strict(),
+  output: z.object({
+    model: z.string(),
+    transition: z.string(),
+    records: z.array(z.object({ id: resultId, display_name: odooText, state: odooText })),
+    odoo_result: jsonValue.describe('What Odoo answered to the transition (null for nothing)'),
+  }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   writes: true,
   model: (args) => args.model,

@@ -7,7 +7,7 @@
 import { z } from 'zod'
 import { methodRecords } from '../domain/effects/derive.js'
 import { modelFact, paramsPreview, recordsFacts } from './facts.js'
-import { modelName, recordId, recordIds, values } from './schemas.js'
+import { acceptsJsonText, jsonValue, modelName, recordId, recordIds, resultId, values } from './schemas.js'
 import { defineTool } from './tool.js'
 
 export const createRecord = defineTool({
@@ -17,8 +17,9 @@ export const createRecord = defineTool({
     'Creates one record of a model with the given field values and returns its id. Use describe_model first ' +
     'to learn the field names and which are required. Relational values: a many2one takes an id; a ' +
     'many2many/one2many takes Odoo commands such as [[6, 0, [ids]]]. Example: {"model": "res.partner", ' +
-    '"values": {"name": "Ana Lopez", "email": "ana@example.com"}}',
+    '"values": "{\\"name\\": \\"Ana Lopez\\", \\"email\\": \\"ana@example.com\\"}"}',
   input: z.object({ model: modelName, values }).strict(),
+  output: z.object({ model: z.string(), id: resultId.describe('The new record’s id') }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   writes: true,
   model: (args) => args.model,
@@ -47,8 +48,9 @@ export const updateRecord = defineTool({
   description:
     'Writes the same field values on one or more records (up to 1000). Odoo checks access rights, record rules ' +
     'and constraints; on any error nothing is changed. Example: {"model": "res.partner", "ids": [7], ' +
-    '"values": {"phone": "+32 2 555 01 01"}}',
+    '"values": "{\\"phone\\": \\"+32 2 555 01 01\\"}"}',
   input: z.object({ model: modelName, ids: recordIds(1000), values }).strict(),
+  output: z.object({ model: z.string(), updated_ids: z.array(resultId), fields: z.array(z.string()) }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   writes: true,
   model: (args) => args.model,
@@ -77,6 +79,7 @@ export const deleteRecord = defineTool({
     'Permanently deletes one record. Irreversible. Odoo refuses records its rules protect (e.g. a confirmed ' +
     'sales order must be cancelled first; only draft invoices can be deleted). Example: {"model": "sale.order", "id": 12}',
   input: z.object({ model: modelName, id: recordId }).strict(),
+  output: z.object({ model: z.string(), deleted_ids: z.array(resultId) }),
   annotations: DESTRUCTIVE,
   writes: true,
   model: (args) => args.model,
@@ -99,6 +102,7 @@ export const batchDelete = defineTool({
     'Permanently deletes up to 1000 records of one model in one Odoo transaction: if any of them cannot be ' +
     'deleted, none is. Irreversible. Example: {"model": "sale.order", "ids": [12, 13, 14]}',
   input: z.object({ model: modelName, ids: recordIds(1000) }).strict(),
+  output: z.object({ model: z.string(), deleted_ids: z.array(resultId), count: z.number().int() }),
   annotations: DESTRUCTIVE,
   writes: true,
   model: (args) => args.model,
@@ -135,23 +139,30 @@ export const executeMethod = defineTool({
       ids: recordIds(1000)
         .optional()
         .describe('The records to call the method on; omit for model-level methods'),
-      args: z
-        .array(z.unknown())
-        .max(50)
+      args: acceptsJsonText(z.array(z.unknown()).max(50))
         .optional()
-        .describe('Positional parameters after ids (JSON-RPC only)'),
-      kwargs: z
-        .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), z.unknown())
-        .refine(
-          (kwargs) =>
-            !('context' in kwargs) ||
-            (typeof kwargs.context === 'object' && kwargs.context !== null && !Array.isArray(kwargs.context)),
-          { message: 'context must be an object, e.g. {"lang": "en_US"}', path: ['context'] },
-        )
+        .describe('Positional parameters after ids (JSON-RPC only): a JSON list as text, e.g. [["name"]]'),
+      kwargs: acceptsJsonText(
+        z
+          .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), z.unknown())
+          .refine(
+            (kwargs) =>
+              !('context' in kwargs) ||
+              (typeof kwargs.context === 'object' &&
+                kwargs.context !== null &&
+                !Array.isArray(kwargs.context)),
+            { message: 'context must be an object, e.g. {"lang": "en_US"}', path: ['context'] },
+          ),
+      )
         .optional()
-        .describe('Named parameters'),
+        .describe('Named parameters: a JSON object as text, e.g. {"context": {"lang": "en_US"}}'),
     })
     .strict(),
+  output: z.object({
+    model: z.string(),
+    method: z.string(),
+    result: jsonValue.describe('What the method returned (null for nothing)'),
+  }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   writes: true,
   model: (args) => args.model,

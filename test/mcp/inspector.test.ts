@@ -1,8 +1,9 @@
 /**
  * Issue 3 acceptance: the MCP Inspector CLI (the devDependency, never downloaded at test time)
  * against `countersign serve`: tools/list shows exactly the tools the connection's policy allows,
- * with schemas the Inspector's portability check (--strict) finds no error in; tools/call runs
- * count_records as the connection's user; a wrong token makes the Inspector fail.
+ * with input and output schemas the Inspector's portability check (--strict) finds no error or
+ * warning in (issue 13); tools/call runs count_records as the connection's user; a wrong token makes
+ * the Inspector fail.
  */
 import { execFile } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
@@ -72,11 +73,17 @@ describe('MCP Inspector CLI against countersign serve', () => {
     expect(readable.map((t) => t.name).sort()).toEqual([...READ_TOOLS, ...APPROVAL_TOOLS].sort())
   })
 
-  it('finds no portability error in the tool schemas (--strict)', async () => {
+  it('finds no portability error or warning in the input and output schemas (--strict)', async () => {
     const strict = await inspector(url, tokens.writer, ['--method', 'tools/list', '--strict'])
-    // --strict exits 6 and prints "Error: tool …" for a schema some clients reject (e.g. `items: false`).
-    expect(strict.stderr).not.toMatch(/^Error: tool/m)
+    // --strict exits 6 and prints "Error: tool …" for a schema some clients reject (e.g. `items: false`),
+    // and "Warning: tool …" for one that is less portable (an untyped schema, a `type` list).
+    expect(strict.stderr).not.toMatch(/^(Error|Warning): tool/m)
+    expect(strict.stderr).not.toMatch(/Schema portability/)
     expect(strict.code, strict.stderr).toBe(0)
+    const tools = (JSON.parse(strict.stdout) as { tools: Array<{ name: string; outputSchema?: object }> })
+      .tools
+    // Every tool declares the shape of its results, so the check above covered them too.
+    for (const tool of tools) expect(tool.outputSchema, tool.name).toMatchObject({ type: 'object' })
   })
 
   it('tools/call runs count_records as the connection’s user', async () => {
