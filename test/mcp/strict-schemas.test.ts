@@ -2,12 +2,17 @@
  * Issue 13 acceptance, the schema part: every tool `countersign serve` lists converts in the OpenAI
  * Agents SDK's strict mode (the SDK's own `mcpToFunctionTool`, which falls back to a non-strict tool
  * when a schema is not strict-compatible), and the free-form arguments listed as JSON text are
- * accepted both as text and as JSON, while text that is not JSON is refused with a clear error and
- * changes and files nothing. The Inspector's `--strict` check is in inspector.test.ts.
+ * accepted both as text and as JSON, checked alike (field names, nesting depth) and filed alike,
+ * while text that is not JSON is refused with a clear error, changes and files nothing, and stays
+ * out of the audit log. The Inspector's `--strict` check is in inspector.test.ts.
  */
 import type { Client, Tool as ListedTool } from '@modelcontextprotocol/client'
 import { tool as functionTool, type MCPServer, mcpToFunctionTool } from '@openai/agents'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readStoreConfig } from '../../src/config.js'
+import { MAX_ARGUMENT_DEPTH } from '../../src/mcp/server.js'
+import { listAudit } from '../../src/store/audit-log.js'
+import { openStore } from '../../src/store/open-store.js'
 import { Cleanups } from '../helpers/countersign.js'
 import { callTool, type Deployment, startDeployment } from '../helpers/deployment.js'
 import { APPROVAL_TOOLS, READ_TOOLS, WRITE_TOOLS } from '../helpers/tool-names.js'
@@ -167,6 +172,38 @@ describe('tool schemas in the strict modes of agent SDKs', () => {
     expect(d.sandbox.writes().received).toEqual({})
     const mine = await callTool(gated, 'list_my_approval_requests', {})
     expect(mine.requests).toEqual([])
+  })
+
+  it('limits the nesting of decoded text like that of JSON: too deep is refused and files nothing', async () => {
+    const deep = `${'['.repeat(3_000)}${']'.repeat(3_000)}`
+    const result = await gated.callTool({
+      name: 'create_record',
+      arguments: { model: 'res.partner', values: `{"comment": ${deep}}` },
+    })
+    expect(errorText(result)).toBe(
+      `Invalid arguments for create_record (nothing was done): they are nested deeper than ${MAX_ARGUMENT_DEPTH} levels of arrays and objects; no tool takes arguments that deep.`,
+    )
+    expect((await callTool(gated, 'list_my_approval_requests', {})).requests).toEqual([])
+  })
+
+  it('keeps text that is not JSON out of the audit payload: masking cannot see secrets in it', async () => {
+    const logging = await d.startServer({ COUNTERSIGN_AUDIT_PAYLOADS: 'true' })
+    const made = await d.connection('demo', ['--write'])
+    const client = await d.mcp(made.token, { server: d.servers.indexOf(logging) })
+    const text = '{"password": "hunter2-secret", '
+    const result = await client.callTool({
+      name: 'create_record',
+      arguments: { model: 'res.users', values: text },
+    })
+    expect(result.isError).toBe(true)
+    const store = await openStore(readStoreConfig(d.env))
+    cleanups.push(() => store.close())
+    const [row] = (await listAudit(store.db, { event: 'tool_call', connection_id: made.connection_id })).items
+    expect(row).toMatchObject({ outcome: 'invalid_arguments', tool: 'create_record' })
+    expect(row?.payload).toEqual({
+      arguments: { model: 'res.users', values: '(not valid JSON; not logged)' },
+    })
+    expect(JSON.stringify(row)).not.toContain('hunter2')
   })
 
   it('files the same request for the text and the object form of one call', async () => {
