@@ -1,11 +1,13 @@
 /**
  * Conformance: every tool of the catalog, called by Marc Demo's AI through `serve` with the official
  * MCP client, on every Odoo the suite knows; each effect is then checked in Odoo itself, read as
- * admin. No tool is gated here (approvals.test.ts covers the gate).
+ * admin. Every result is also checked against the tool's listed `outputSchema` with the validator the
+ * official client uses (issue 13). No tool is gated here (approvals.test.ts covers the gate).
  */
 import type { Client } from '@modelcontextprotocol/client'
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/client/validators/ajv'
 import { beforeAll, expect, it } from 'vitest'
-import { callTool } from '../helpers/deployment.js'
+import { callTool as call } from '../helpers/deployment.js'
 import { APPROVAL_TOOLS, READ_TOOLS, WRITE_TOOLS } from '../helpers/tool-names.js'
 import {
   customer,
@@ -20,12 +22,26 @@ import {
 } from './fixtures.js'
 import { describeEachOdoo } from './targets.js'
 
+type Validate = (value: unknown) => { valid: boolean; errorMessage?: string }
+
 describeEachOdoo('tools', (deployment, target) => {
   let ai: Client
+  const validators = new Map<string, Validate>()
+
+  /** Calls a tool (a tool error fails) and checks the result against the tool's outputSchema. */
+  async function callTool(client: Client, name: string, args: Record<string, unknown>) {
+    const structured = await call(client, name, args)
+    const verdict = validators.get(name)?.(structured)
+    expect(verdict?.valid, `${name}: ${verdict?.errorMessage} in ${JSON.stringify(structured)}`).toBe(true)
+    return structured
+  }
 
   beforeAll(async () => {
     const d = deployment()
     ai = await d.mcp((await d.connection('demo', ['--write'])).token)
+    const validator = new AjvJsonSchemaValidator()
+    for (const tool of (await ai.listTools()).tools)
+      if (tool.outputSchema) validators.set(tool.name, validator.getValidator(tool.outputSchema) as Validate)
   })
 
   it('lists every tool of the catalog on a write connection', async () => {
