@@ -274,18 +274,18 @@ export function createMcpServer(
 
     const decoded = decodeJsonText(tool, request.params.arguments ?? {})
     const raw = decoded.args
+    if (nestedDeeperThan(raw, MAX_ARGUMENT_DEPTH)) {
+      const result = nestedTooDeepResult(name, MAX_ARGUMENT_DEPTH)
+      // Without the payload: arguments this deep are what JSON.stringify cannot write.
+      await audit('invalid_arguments', { error: result.content[0]?.text ?? null })
+      return result
+    }
     if (decoded.problems.length > 0) {
       const result = invalidJsonTextResult(name, decoded.problems)
       await audit('invalid_arguments', {
         error: result.content[0]?.text ?? null,
         ...(mcp.audit_payloads && { payload: { arguments: maskSecrets(name, raw).masked } }),
       })
-      return result
-    }
-    if (nestedDeeperThan(raw, MAX_ARGUMENT_DEPTH)) {
-      const result = nestedTooDeepResult(name, MAX_ARGUMENT_DEPTH)
-      // Without the payload: arguments this deep are what JSON.stringify cannot write.
-      await audit('invalid_arguments', { error: result.content[0]?.text ?? null })
       return result
     }
     const parsed = tool.input.safeParse(raw)
