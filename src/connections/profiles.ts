@@ -93,10 +93,13 @@ export async function groupsOf(
 ): Promise<string[]> {
   const held = await Promise.all(
     candidates.map(async (group) => {
-      // 17.0: has_group checks the calling user and takes the xml id positionally (`[[uid], xmlid]`
-      // is a TypeError there); 18+ made it a record method, called on the user (approvals/admins.ts).
+      // 17.0: has_group is `@api.model`, checks the calling user and takes no ids (`[[uid], xmlid]`
+      // is a TypeError there); 18+ made it a record method, called on the user. Named, so the call
+      // has one shape over JSON-RPC and JSON-2 (which takes named parameters only).
       const params =
-        odoo_major >= 18 ? { ids: [session.uid], kwargs: { group_ext_id: group } } : { args: [group] }
+        odoo_major >= 18
+          ? { ids: [session.uid], kwargs: { group_ext_id: group } }
+          : { kwargs: { group_ext_id: group } }
       try {
         return (await session.call<boolean>('res.users', 'has_group', params)) === true
       } catch (error) {
