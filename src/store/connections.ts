@@ -8,8 +8,8 @@
  */
 import { type Kysely, type Selectable, sql } from 'kysely'
 import type { OdooPerson } from '../domain/approval-request.js'
-import type { ConnectionPolicy } from '../domain/policy.js'
 import { type EffectKind, isEffectKind } from '../domain/effects/effect.js'
+import type { ConnectionPolicy } from '../domain/policy.js'
 import { engineOf } from './engine.js'
 import { StoreError } from './store-error.js'
 import type { ConnectionTable, Database } from './tables.js'

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Cleanups, createConnection } from '../helpers/countersign.js'
-import { ConsoleAgent, type Deployment, startDeployment } from './helpers.js'
+import { type ConsoleAgent, type Deployment, startDeployment } from './helpers.js'
 import { expectAnswers, logInAll, type Role, TO_LOGIN } from './roles.js'
 
 describe('policy profiles in the console', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_OWN_POLICY, type ConnectionPolicy } from '../../src/domain/policy.js'
+import { type ConnectionPolicy, DEFAULT_OWN_POLICY } from '../../src/domain/policy.js'
 import {
   BUILT_IN_PROFILE,
   chooseAmong,
