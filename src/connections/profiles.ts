@@ -11,7 +11,7 @@
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { ApprovalRequest, OdooPerson } from '../domain/approval-request.js'
-import { type ConnectionPolicy, loosenings } from '../domain/policy.js'
+import { loosenings } from '../domain/policy.js'
 import { chooseAmong, groupsNamed, type Profile, usableProfiles, XML_ID } from '../domain/profile.js'
 import { odooSecretContext, policyOf } from '../mcp/principal.js'
 import { isOdooError } from '../odoo/errors.js'
@@ -23,6 +23,7 @@ import {
   getConnection,
   listConnections,
   lockConnectionsOnProfile,
+  type NewConnection,
   setConnectionProfile,
 } from '../store/connections.js'
 import {
@@ -58,18 +59,28 @@ const xmlId = z
   .trim()
   .regex(XML_ID, 'an Odoo group is named by its xml id, module.name (e.g. sales_team.group_sale_salesman)')
 
-export const profileInput = policyInput
+const profileFields = policyInput
   .omit({ name: true })
   .extend({
     name: z.string().trim().min(1, 'give the profile a name').max(200),
-    description: z.string().trim().max(2000).default(''),
+    description: z.string().trim().max(2000),
     odoo_groups: z
       .array(xmlId)
       .max(50)
       .transform((groups) => [...new Set(groups)].sort()),
-    is_default: z.boolean().default(false),
+    is_default: z.boolean(),
   })
   .strict()
+
+/** A new profile: no description, no group and not the default unless said. */
+export const profileInput = profileFields.extend({
+  description: profileFields.shape.description.default(''),
+  odoo_groups: profileFields.shape.odoo_groups.default([]),
+  is_default: z.boolean().default(false),
+})
+
+/** A change: only what is given (no defaults, which would quietly reset the rest). */
+const profileChange = profileFields.partial()
 
 export type ProfileInput = z.input<typeof profileInput>
 
@@ -125,12 +136,58 @@ export async function profilesFor(
   return usableProfiles(profiles, groups)
 }
 
-/** What a new connection on `profile` stores: the profile to follow, or the built-in policy as its own. */
-export function connectionPolicyFrom(profile: Profile): {
-  profile_id: number | null
-  policy: ConnectionPolicy
-} {
-  return { profile_id: profile.profile_id, policy: profile.policy }
+/**
+ * The profile a person picks for a new connection (self-service, OAuth consent), checked server-side
+ * against the profiles they may use: `profile_id` as chosen (null: the built-in default, offered only
+ * when no profile is defined), or undefined for the first usable one (the default). Throws
+ * ConnectionError when they may not use it, or may use none.
+ */
+export async function pickProfile(
+  deps: Pick<ProfileDeps, 'db' | 'odoo_major'>,
+  session: OdooSession,
+  profile_id?: number | null,
+): Promise<Profile> {
+  const usable = await profilesFor(deps, session)
+  const chosen = profile_id === undefined ? usable[0] : usable.find((p) => p.profile_id === profile_id)
+  if (!chosen)
+    throw new ConnectionError(
+      usable.length === 0
+        ? 'no policy profile is open to you (no default profile, and none of your Odoo groups has one): ask an MCP administrator'
+        : 'you may not use this profile (none of your Odoo groups has it)',
+    )
+  return chosen
+}
+
+/**
+ * The policy columns and profile of a new connection on `profile` (store/connections.ts
+ * `insertConnection`): it follows a stored profile, or keeps the built-in default's policy as its own.
+ */
+export function newConnectionPolicy(
+  profile: Profile,
+): Pick<
+  NewConnection,
+  | 'write_access'
+  | 'allowed_tools'
+  | 'approval_tools'
+  | 'approval_effects'
+  | 'approver_uid'
+  | 'approver_login'
+  | 'approver_name'
+  | 'approval_expiry_hours'
+  | 'profile_id'
+> {
+  const policy = profile.policy
+  return {
+    profile_id: profile.profile_id,
+    write_access: policy.write_access,
+    allowed_tools: [...policy.allowed_tools],
+    approval_tools: [...policy.approval_tools],
+    approval_effects: [...policy.approval_effects],
+    approver_uid: policy.approver?.uid ?? null,
+    approver_login: policy.approver?.login ?? null,
+    approver_name: policy.approver?.name ?? null,
+    approval_expiry_hours: policy.approval_expiry_hours,
+  }
 }
 
 async function resolveApprover(deps: ProfileDeps, login: string | null): Promise<OdooPerson | null> {
@@ -210,7 +267,7 @@ export async function updateProfile(
   raw: unknown,
   by: Changer,
 ): Promise<StoredProfile> {
-  const parsed = profileInput.partial().safeParse(raw)
+  const parsed = profileChange.safeParse(raw)
   if (!parsed.success) throw invalid(parsed.error)
   const input = parsed.data
   const current = await getProfile(deps.db, profile_id)

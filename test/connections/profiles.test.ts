@@ -10,19 +10,24 @@ import {
   chooseProfile,
   createProfile,
   deleteProfile,
+  newConnectionPolicy,
   type ProfileDeps,
+  pickProfile,
   profilesFor,
   updateProfile,
 } from '../../src/connections/profiles.js'
+import { DEFAULT_OWN_POLICY } from '../../src/domain/policy.js'
+import { BUILT_IN_PROFILE } from '../../src/domain/profile.js'
+import { policyOf } from '../../src/mcp/principal.js'
 import { createOdooClient } from '../../src/odoo/index.js'
 import { type SandboxOdoo, startSandboxOdoo } from '../../src/sandbox/index.js'
 import { getApprovalRequest, insertApprovalRequest } from '../../src/store/approval-requests.js'
 import { listAudit } from '../../src/store/audit-log.js'
-import { getConnection } from '../../src/store/connections.js'
+import { getConnection, insertConnection } from '../../src/store/connections.js'
 import { createSecretBox } from '../../src/store/secret-box.js'
 import { Cleanups } from '../helpers/countersign.js'
 import { describeEachEngine, TEST_SECRET } from '../helpers/databases.js'
-import { newRequestInput } from '../store/fixtures.js'
+import { newConnectionInput, newRequestInput } from '../store/fixtures.js'
 
 const cleanups = new Cleanups()
 let sandbox: SandboxOdoo
@@ -72,7 +77,17 @@ describeEachEngine('choosing and changing profiles', (_engine, t) => {
       is_default = false,
     ) => {
       ids[name] = (
-        await createProfile(deps, { name, odoo_groups: groups, is_default, ...policy(overrides) }, operator)
+        await createProfile(
+          deps,
+          {
+            name,
+            description: `for ${name.toLowerCase()}`,
+            odoo_groups: groups,
+            is_default,
+            ...policy(overrides),
+          },
+          operator,
+        )
       ).profile_id
     }
     await make('Everyone', [], { approval_tools: ['delete_record', 'execute_method'] }, true)
@@ -104,6 +119,22 @@ describeEachEngine('choosing and changing profiles', (_engine, t) => {
       'Sales',
       'Sales loose',
     ])
+  })
+
+  it('picks the profile of a new connection server-side: the default unless another usable one is chosen', async () => {
+    const session = await deps.odoo.authenticate({ login: 'demo', secret: 'demo' })
+    expect((await pickProfile(deps, session)).name).toBe('Everyone')
+    const sales = await pickProfile(deps, session, ids.Sales)
+    expect(sales.name).toBe('Sales')
+    await expect(pickProfile(deps, session, ids.Settings)).rejects.toThrow('you may not use this profile')
+    await expect(pickProfile(deps, session, null)).rejects.toThrow('you may not use this profile')
+    const created = await insertConnection(
+      t.store.db,
+      { ...newConnectionInput(), ...newConnectionPolicy(sales) },
+      new Date(),
+    )
+    expect(created).toMatchObject({ profile_id: ids.Sales, profile_name: 'Sales' })
+    expect(policyOf(created)).toEqual(sales.policy)
   })
 
   it('the owner moves to a usable profile that only tightens; the connection follows it', async () => {
@@ -150,9 +181,21 @@ describeEachEngine('choosing and changing profiles', (_engine, t) => {
     expect(await getApprovalRequest(t.store.db, filed.request_id)).toMatchObject({ approver_login: 'admin' })
     expect((await getConnection(t.store.db, demoConnection))?.approver_login).toBe('admin')
     await expect(deleteProfile(deps, ids.Sales as number, { kind: 'operator' })).rejects.toThrow(
-      'profile Sales is used by 1 connection(s)',
+      'profile Sales is used by 2 connection(s)',
     )
     await deleteProfile(deps, ids.Settings as number, { kind: 'operator' })
+    // A change names only what changes: the default stays the default, its description stays.
+    const everyone = await updateProfile(
+      deps,
+      ids.Everyone as number,
+      { approval_expiry_hours: 3 },
+      { kind: 'operator' },
+    )
+    expect(everyone).toMatchObject({
+      is_default: true,
+      description: 'for everyone',
+      policy: { approval_expiry_hours: 3 },
+    })
     const events = (
       await listAudit(t.store.db, {
         event: ['profile_created', 'profile_updated', 'profile_deleted', 'request_reassigned'],
@@ -165,7 +208,31 @@ describeEachEngine('choosing and changing profiles', (_engine, t) => {
       'profile_created',
       'profile_deleted',
       'profile_updated',
+      'profile_updated',
       'request_reassigned',
     ])
+  })
+})
+
+describeEachEngine('no profile defined', (_engine, t) => {
+  it('offers the built-in default, and a connection on it keeps DEFAULT_OWN_POLICY as its own', async () => {
+    const odoo = createOdooClient({
+      url: sandbox.url,
+      db: sandbox.db,
+      protocol: 'jsonrpc',
+      timeout_ms: 10_000,
+    })
+    cleanups.push(() => odoo.close())
+    const session = await odoo.authenticate({ login: 'restricted', secret: 'restricted' })
+    const picked = await pickProfile({ db: t.store.db, odoo_major: 17 }, session)
+    expect(picked).toBe(BUILT_IN_PROFILE)
+    expect(await pickProfile({ db: t.store.db, odoo_major: 17 }, session, null)).toBe(BUILT_IN_PROFILE)
+    const created = await insertConnection(
+      t.store.db,
+      { ...newConnectionInput(), ...newConnectionPolicy(picked) },
+      new Date(),
+    )
+    expect(created.profile_id).toBeNull()
+    expect(policyOf(created)).toEqual(DEFAULT_OWN_POLICY)
   })
 })
