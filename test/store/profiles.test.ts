@@ -12,6 +12,7 @@ import {
   getConnectionByTokenHash,
   insertConnection,
   listConnections,
+  lockConnectionsOnProfile,
   setConnectionProfile,
 } from '../../src/store/connections.js'
 import {
@@ -37,7 +38,7 @@ const salesPolicy: ConnectionPolicy = {
   approval_expiry_hours: 2.5,
 }
 
-describeEachEngine('policy profiles', (_engine, t) => {
+describeEachEngine('policy profiles', (engine, t) => {
   it('writes and reads back every field, the default first', async () => {
     const db = t.store.db
     const sales = await insertProfile(
@@ -166,5 +167,53 @@ describeEachEngine('policy profiles', (_engine, t) => {
     expect(await deleteProfile(db, profile.profile_id)).toBe(true)
     expect(await getProfile(db, profile.profile_id)).toBeUndefined()
     expect(await deleteProfile(db, profile.profile_id)).toBe(false)
+  })
+
+  it('filing waits for a change of a profile’s approver in flight, then reads the new one', async () => {
+    const ivy = { uid: 9, login: 'ivy', name: 'Ivy Approver' }
+    const db = t.store.db
+    const input = { name: 'Approver race', description: '', odoo_groups: [], is_default: false }
+    const profile = await insertProfile(db, { ...input, policy: salesPolicy }, T0)
+    const { connection_id } = await insertConnection(
+      db,
+      { ...newConnectionInput(), profile_id: profile.profile_id },
+      T0,
+    )
+    const change = (trx: typeof db) =>
+      replaceProfile(trx, profile.profile_id, { ...input, policy: { ...salesPolicy, approver: ivy } }, T0)
+    if (engine === 'sqlite') {
+      // One writer per file, and a filing is a write: it cannot start while the change is open.
+      await db.transaction().execute(async (trx) => {
+        await lockConnectionsOnProfile(trx, profile.profile_id)
+        await change(trx)
+      })
+      expect(await approverOf(db, connection_id)).toEqual(ivy)
+      return
+    }
+    const other = await t.openAnother()
+    let release = () => {}
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let updated = () => {}
+    const updating = new Promise<void>((resolve) => {
+      updated = resolve
+    })
+    const changing = db.transaction().execute(async (trx) => {
+      await lockConnectionsOnProfile(trx, profile.profile_id)
+      await change(trx)
+      updated()
+      await held
+    })
+    await updating
+    const reading = other.db.transaction().execute((trx) => approverOf(trx, connection_id))
+    const first = await Promise.race([
+      reading.then(() => 'read'),
+      new Promise((resolve) => setTimeout(() => resolve('waiting'), 300)),
+    ])
+    expect(first).toBe('waiting')
+    release()
+    await changing
+    expect(await reading).toEqual(ivy)
   })
 })
