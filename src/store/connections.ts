@@ -129,19 +129,53 @@ export interface ProfileColumnsOfConnection {
   profile_approval_expiry_hours: number | null
 }
 
+/** The policy columns as stored, on a connection or on its profile. */
+type PolicyColumns = Pick<
+  Selectable<ConnectionTable>,
+  | 'write_access'
+  | 'allowed_tools'
+  | 'approval_tools'
+  | 'approval_effects'
+  | 'approver_uid'
+  | 'approver_login'
+  | 'approver_name'
+  | 'approval_expiry_hours'
+>
+
 /**
- * Maps a row read by `selectConnections`: with a profile, the policy is the profile's. A row on a
- * profile that came without the profile's columns is a bug here, not something to read as the
- * connection's own (possibly looser) policy.
+ * The policy columns that apply: the connection's own, or its profile's. A row on a profile read
+ * without the profile's columns is a bug here, not something to read as the connection's own
+ * (possibly looser) policy.
  */
-export function connectionFromRow(row: Selectable<ConnectionTable> & ProfileColumnsOfConnection): Connection {
-  const own = row.profile_id === null
-  if (!own && row.profile_write_access === null)
+function effectiveColumns(row: Selectable<ConnectionTable> & ProfileColumnsOfConnection): PolicyColumns {
+  if (row.profile_id === null) return row
+  if (
+    row.profile_write_access === null ||
+    row.profile_allowed_tools === null ||
+    row.profile_approval_tools === null ||
+    row.profile_approval_effects === null ||
+    row.profile_approval_expiry_hours === null
+  )
     throw new StoreError(
       'corrupt',
       `connection ${row.connection_id} names a profile that was not read with it`,
     )
-  const p = (mine: string | number | null, profile: string | number | null) => (own ? mine : profile)
+  return {
+    write_access: row.profile_write_access,
+    allowed_tools: row.profile_allowed_tools,
+    approval_tools: row.profile_approval_tools,
+    approval_effects: row.profile_approval_effects,
+    approver_uid: row.profile_approver_uid,
+    approver_login: row.profile_approver_login,
+    approver_name: row.profile_approver_name,
+    approval_expiry_hours: row.profile_approval_expiry_hours,
+  }
+}
+
+/** Maps a row read by `selectConnections`: with a profile, the policy fields are the profile's. */
+export function connectionFromRow(row: Selectable<ConnectionTable> & ProfileColumnsOfConnection): Connection {
+  const policy = effectiveColumns(row)
+  const source = row.profile_id === null ? 'connection' : 'policy_profile'
   return {
     connection_id: row.connection_id,
     name: row.name,
@@ -151,23 +185,14 @@ export function connectionFromRow(row: Selectable<ConnectionTable> & ProfileColu
     token_hash: row.token_hash,
     token_prefix: row.token_prefix,
     odoo_secret_enc: row.odoo_secret_enc,
-    write_access: p(row.write_access, row.profile_write_access) === 1,
-    allowed_tools: parseStringList(
-      String(p(row.allowed_tools, row.profile_allowed_tools)),
-      'connection.allowed_tools',
-    ),
-    approval_tools: parseStringList(
-      String(p(row.approval_tools, row.profile_approval_tools)),
-      'connection.approval_tools',
-    ),
-    approval_effects: parseEffectKinds(
-      String(p(row.approval_effects, row.profile_approval_effects)),
-      'connection.approval_effects',
-    ),
-    approver_uid: own ? row.approver_uid : row.profile_approver_uid,
-    approver_login: own ? row.approver_login : row.profile_approver_login,
-    approver_name: own ? row.approver_name : row.profile_approver_name,
-    approval_expiry_hours: Number(p(row.approval_expiry_hours, row.profile_approval_expiry_hours)),
+    write_access: policy.write_access === 1,
+    allowed_tools: parseStringList(policy.allowed_tools, `${source}.allowed_tools`),
+    approval_tools: parseStringList(policy.approval_tools, `${source}.approval_tools`),
+    approval_effects: parseEffectKinds(policy.approval_effects, `${source}.approval_effects`),
+    approver_uid: policy.approver_uid,
+    approver_login: policy.approver_login,
+    approver_name: policy.approver_name,
+    approval_expiry_hours: Number(policy.approval_expiry_hours),
     status: row.status as ConnectionStatus,
     created_at: toDate(row.created_at),
     updated_at: toDate(row.updated_at),
