@@ -1,10 +1,9 @@
 /**
  * Policy profiles (issue 13), for the CLI and the console alike: administrators create, change and
  * delete profiles; a connection is put on a profile by an administrator (`setProfile`) or, among the
- * profiles its owner may use and never loosening, by its owner (`chooseProfile`). Which profiles a
- * person may use comes from their Odoo groups, asked of Odoo as that person (`groupsOf`,
- * `profilesFor`). Every change is audited; a profile's new approver takes over the pending requests
- * of every connection on it, as a connection's does (manage.ts). Does not decide who is an
+ * profiles its owner may use and never loosening, by its owner (`chooseProfile`; which profiles a
+ * person may use: usable-profiles.ts). Every change is audited; a profile's new approver takes over
+ * the pending requests of every connection on it, as a connection's does (manage.ts). Does not decide who is an
  * administrator: callers check that before `createProfile`, `updateProfile`, `deleteProfile` and
  * `setProfile`.
  */
@@ -12,9 +11,8 @@ import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { ApprovalRequest, OdooPerson } from '../domain/approval-request.js'
 import { loosenings } from '../domain/policy.js'
-import { chooseAmong, groupsNamed, type Profile, usableProfiles, XML_ID } from '../domain/profile.js'
+import { chooseAmong, type Profile, XML_ID } from '../domain/profile.js'
 import { odooSecretContext, policyOf } from '../mcp/principal.js'
-import { isOdooError } from '../odoo/errors.js'
 import type { OdooClient, OdooSession } from '../odoo/types.js'
 import { reassignPending } from '../store/approval-transitions.js'
 import { appendAudit } from '../store/audit-log.js'
@@ -23,7 +21,6 @@ import {
   getConnection,
   listConnections,
   lockConnectionsOnProfile,
-  type NewConnection,
   setConnectionProfile,
 } from '../store/connections.js'
 import {
@@ -33,7 +30,6 @@ import {
   getProfile,
   getProfileByName,
   insertProfile,
-  listProfiles,
   type NewProfile,
   replaceProfile,
   type StoredProfile,
@@ -41,6 +37,7 @@ import {
 import type { SecretBox } from '../store/secret-box.js'
 import type { Database } from '../store/tables.js'
 import { type Changer, ConnectionError, policyInput } from './manage.js'
+import { profilesFor } from './usable-profiles.js'
 
 export interface ProfileDeps {
   db: Kysely<Database>
@@ -90,104 +87,6 @@ function invalid(error: z.ZodError): ConnectionError {
       .map((i) => `${i.path.length > 0 ? z.core.toDotPath(i.path) : 'input'}: ${i.message}`)
       .join('; '),
   )
-}
-
-/**
- * The Odoo groups among `candidates` that the session's user is in, asked of Odoo as that user
- * (`res.users.has_group`, which any internal user may call about themselves and which counts implied
- * groups on 17 and 19). A group Odoo does not know counts as not held.
- */
-export async function groupsOf(
-  session: OdooSession,
-  odoo_major: number,
-  candidates: readonly string[],
-): Promise<string[]> {
-  const held = await Promise.all(
-    candidates.map(async (group) => {
-      // 17.0: has_group is `@api.model`, checks the calling user and takes no ids (`[[uid], xmlid]`
-      // is a TypeError there); 18+ made it a record method, called on the user. Named, so the call
-      // has one shape over JSON-RPC and JSON-2 (which takes named parameters only).
-      const params =
-        odoo_major >= 18
-          ? { ids: [session.uid], kwargs: { group_ext_id: group } }
-          : { kwargs: { group_ext_id: group } }
-      try {
-        return (await session.call<boolean>('res.users', 'has_group', params)) === true
-      } catch (error) {
-        if (isOdooError(error) && error.kind !== 'network' && error.kind !== 'timeout') return false
-        throw error
-      }
-    }),
-  )
-  return candidates.filter((_, i) => held[i])
-}
-
-/**
- * The profiles the session's user may use, the default first (domain/profile.ts `usableProfiles`):
- * what a person picks from when they make a connection or consent to a client. BUILT_IN_PROFILE
- * (profile_id null) when no profile is defined; a connection on it keeps that policy as its own.
- */
-export async function profilesFor(
-  deps: Pick<ProfileDeps, 'db' | 'odoo_major'>,
-  session: OdooSession,
-): Promise<Profile[]> {
-  const profiles = await listProfiles(deps.db)
-  const groups = await groupsOf(session, deps.odoo_major, groupsNamed(profiles))
-  return usableProfiles(profiles, groups)
-}
-
-/**
- * The profile a person picks for a new connection (self-service, OAuth consent), checked server-side
- * against the profiles they may use: `profile_id` as chosen (null: the built-in default, offered only
- * when no profile is defined), or undefined for the first usable one (the default). Throws
- * ConnectionError when they may not use it, or may use none.
- */
-export async function pickProfile(
-  deps: Pick<ProfileDeps, 'db' | 'odoo_major'>,
-  session: OdooSession,
-  profile_id?: number | null,
-): Promise<Profile> {
-  const usable = await profilesFor(deps, session)
-  const chosen = profile_id === undefined ? usable[0] : usable.find((p) => p.profile_id === profile_id)
-  if (!chosen)
-    throw new ConnectionError(
-      usable.length === 0
-        ? 'no policy profile is open to you (no default profile, and none of your Odoo groups has one): ask an MCP administrator'
-        : 'you may not use this profile (none of your Odoo groups has it)',
-    )
-  return chosen
-}
-
-/**
- * The policy columns and profile of a new connection on `profile` (store/connections.ts
- * `insertConnection`): it follows a stored profile, or keeps the built-in default's policy as its own.
- */
-export function newConnectionPolicy(
-  profile: Profile,
-): Pick<
-  NewConnection,
-  | 'write_access'
-  | 'allowed_tools'
-  | 'approval_tools'
-  | 'approval_effects'
-  | 'approver_uid'
-  | 'approver_login'
-  | 'approver_name'
-  | 'approval_expiry_hours'
-  | 'profile_id'
-> {
-  const policy = profile.policy
-  return {
-    profile_id: profile.profile_id,
-    write_access: policy.write_access,
-    allowed_tools: [...policy.allowed_tools],
-    approval_tools: [...policy.approval_tools],
-    approval_effects: [...policy.approval_effects],
-    approver_uid: policy.approver?.uid ?? null,
-    approver_login: policy.approver?.login ?? null,
-    approver_name: policy.approver?.name ?? null,
-    approval_expiry_hours: policy.approval_expiry_hours,
-  }
 }
 
 async function resolveApprover(deps: ProfileDeps, login: string | null): Promise<OdooPerson | null> {

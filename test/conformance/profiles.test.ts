@@ -6,7 +6,7 @@
  * record method on the user, and implied groups count on both.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { groupsOf, profilesFor } from '../../src/connections/profiles.js'
+import { groupsOf, profilesFor } from '../../src/connections/usable-profiles.js'
 import { createOdooClient } from '../../src/odoo/index.js'
 import type { OdooClient } from '../../src/odoo/types.js'
 import { insertProfile } from '../../src/store/profiles.js'

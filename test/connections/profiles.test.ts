@@ -10,12 +10,10 @@ import {
   chooseProfile,
   createProfile,
   deleteProfile,
-  newConnectionPolicy,
   type ProfileDeps,
-  pickProfile,
-  profilesFor,
   updateProfile,
 } from '../../src/connections/profiles.js'
+import { newConnectionPolicy, pickProfile, profilesFor } from '../../src/connections/usable-profiles.js'
 import { DEFAULT_OWN_POLICY } from '../../src/domain/policy.js'
 import { BUILT_IN_PROFILE } from '../../src/domain/profile.js'
 import { policyOf } from '../../src/mcp/principal.js'
