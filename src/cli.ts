@@ -117,6 +117,18 @@ function policyOptions(command: Command, creating: boolean): Command {
   return command
 }
 
+function profileOptions(command: Command, creating: boolean): Command {
+  command
+    .option('--description <text>', 'what the profile is for, shown to the people choosing it')
+    .option(
+      '--groups <xmlids>',
+      'comma-separated Odoo groups (xml ids, e.g. sales_team.group_sale_salesman) whose members may use it, or none',
+    )
+    .option('--default', 'everyone may use it; it replaces the current default')
+  if (!creating) command.option('--no-default', 'no longer the default')
+  return policyOptions(command, creating)
+}
+
 policyOptions(
   connection
     .command('create')
@@ -148,10 +160,15 @@ connection
     run(async () => (await import('./commands/connection.js')).connectionShow(process.env, id, options)),
   )
 
-policyOptions(connection.command('update <id>').description('change a connection’s policy'), false).action(
-  (id: string, options) =>
+policyOptions(connection.command('update <id>').description('change a connection’s policy'), false)
+  .option(
+    '--profile <name|id>',
+    'take the policy of this profile from now on (it replaces the other options)',
+  )
+  .option('--no-profile', 'leave its profile and keep the policy it had there as its own')
+  .action((id: string, options) =>
     run(async () => (await import('./commands/connection.js')).connectionUpdate(process.env, id, options)),
-)
+  )
 
 connection
   .command('revoke <id>')
@@ -166,6 +183,52 @@ connection
   .option('--json', 'print JSON')
   .action((id: string, options) =>
     run(async () => (await import('./commands/connection.js')).connectionRotate(process.env, id, options)),
+  )
+
+const profile = program
+  .command('profile')
+  .description('manage the policy profiles people’s connections take (operator, on the store)')
+
+profileOptions(
+  profile
+    .command('create')
+    .description('create a policy profile')
+    .requiredOption('--name <name>', 'a name, e.g. "Sales"'),
+  true,
+).action((options) =>
+  run(async () => (await import('./commands/profile.js')).profileCreate(process.env, options)),
+)
+
+profile
+  .command('list')
+  .description('list profiles, the default first, with how many connections use each')
+  .option('--json', 'print JSON')
+  .action((options) =>
+    run(async () => (await import('./commands/profile.js')).profileList(process.env, options)),
+  )
+
+profile
+  .command('show <name|id>')
+  .description('show one profile')
+  .option('--json', 'print JSON')
+  .action((id: string, options) =>
+    run(async () => (await import('./commands/profile.js')).profileShow(process.env, id, options)),
+  )
+
+profileOptions(
+  profile
+    .command('update <name|id>')
+    .description('change a profile: every connection on it takes the change at once'),
+  false,
+).action((id: string, options) =>
+  run(async () => (await import('./commands/profile.js')).profileUpdate(process.env, id, options)),
+)
+
+profile
+  .command('delete <name|id>')
+  .description('delete a profile no connection uses')
+  .action((id: string) =>
+    run(async () => (await import('./commands/profile.js')).profileDelete(process.env, id)),
   )
 
 const approvals = program

@@ -32,6 +32,8 @@ export interface Runtime {
   session_check_ms: number
   odoo: OdooClient
   odoo_major: number
+  /** The service user's Odoo session (COUNTERSIGN_ODOO_SERVICE_LOGIN), or null without one. */
+  odoo_service: OdooSession | null
   logger: Logger
   clock: () => Date
   audit: (entry: NewAuditEntry) => Promise<void>
@@ -194,6 +196,7 @@ export async function createRuntime(
       session_check_ms: config.server.session_check_minutes * 60_000,
       odoo,
       odoo_major: version.major,
+      odoo_service: service,
       logger,
       clock,
       audit,

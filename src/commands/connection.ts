@@ -15,16 +15,18 @@ import {
   rotate,
   updateConnection,
 } from '../connections/manage.js'
+import { findProfile, setProfile } from '../connections/profiles.js'
 import { printable, printableJson } from '../domain/terminal-text.js'
 import { createLogger } from '../logger.js'
 import { createOdooClient, type OdooClient } from '../odoo/index.js'
 import { createRuntime, openStoreAndSecrets } from '../runtime.js'
 import { type Connection, getConnection, listConnections } from '../store/connections.js'
+import { withProfileDeps } from './profile.js'
 
 const OPERATOR: Changer = { kind: 'operator' }
 
 /** For commands that only touch the store: any Odoo use is a bug, said plainly. */
-const NO_ODOO: OdooClient = {
+export const NO_ODOO: OdooClient = {
   url: '',
   db: '',
   protocol: 'jsonrpc',
@@ -47,6 +49,8 @@ export interface PolicyOptions {
   approver?: string | false
   expiryHours?: string
   json?: boolean
+  /** `connection update --profile <name|id>`; false: `--no-profile`, back to its own policy. */
+  profile?: string | false
 }
 
 async function withDeps<T>(env: Env, needsOdoo: boolean, task: (deps: ManageDeps) => Promise<T>): Promise<T> {
@@ -83,7 +87,7 @@ async function withRuntime<T>(env: Env, task: (deps: ManageDeps) => Promise<T>):
   }
 }
 
-function toolList(value: string | undefined): string[] | undefined {
+export function toolList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined
   return value
     .split(',')
@@ -95,13 +99,13 @@ function toolList(value: string | undefined): string[] | undefined {
  * `--approval-effects delete,archive` → the kinds as typed (manage.ts validates and names a wrong
  * one); `none` (or an empty value) → none.
  */
-function effectList(value: string | undefined): string[] | undefined {
+export function effectList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined
   if (value.trim().toLowerCase() === 'none') return []
   return toolList(value)
 }
 
-function expiry(value: string | undefined): number | undefined {
+export function expiry(value: string | undefined): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
   if (!Number.isFinite(n))
@@ -114,6 +118,7 @@ function describe(c: Connection): string {
     `connection ${c.connection_id}: ${c.name} (${c.status})`,
     `  acts as:          ${c.odoo_login} (${c.odoo_user_name}, uid ${c.odoo_uid})`,
     `  token:            ${c.token_prefix}… (only its hash is stored)`,
+    `  policy from:      ${c.profile_id === null ? 'its own policy' : `profile ${c.profile_name} (${c.profile_id})`}`,
     `  write access:     ${c.write_access ? 'on' : 'off'}`,
     `  allowed tools:    ${c.allowed_tools.length > 0 ? c.allowed_tools.join(', ') : 'all the write flag permits'}`,
     `  need approval:    ${c.approval_tools.length > 0 ? c.approval_tools.join(', ') : 'none'}`,
@@ -217,6 +222,19 @@ export async function connectionUpdate(env: Env, id: string, options: PolicyOpti
       approver_login: options.approver === false ? null : options.approver,
     }),
     ...(options.expiryHours !== undefined && { approval_expiry_hours: expiry(options.expiryHours) }),
+  }
+  if (options.profile !== undefined) {
+    const { name: _name, ...policy } = patch
+    if (Object.keys(policy).length > 0)
+      throw new ConnectionError('--profile sets the whole policy: give it without the other policy options')
+    const profile = options.profile
+    const updated = await withProfileDeps(env, true, async (deps) => {
+      if (patch.name !== undefined) await updateConnection(deps, idOf(id), { name: patch.name }, OPERATOR)
+      const profile_id = profile === false ? null : (await findProfile(deps.db, profile)).profile_id
+      return setProfile(deps, idOf(id), profile_id, OPERATOR)
+    })
+    console.log(options.json ? printableJson(connectionJson(updated), 2) : describe(updated))
+    return
   }
   if (Object.keys(patch).length === 0)
     throw new ConnectionError('nothing to change: give at least one option (see --help)')

@@ -168,6 +168,11 @@ export async function updateConnection(
   const input = parsed.data
   const current = await getConnection(deps.db, connection_id)
   if (!current) throw new ConnectionError(`no connection ${connection_id}`)
+  const { name: _name, ...policyFields } = input
+  if (current.profile_id !== null && Object.keys(policyFields).length > 0)
+    throw new ConnectionError(
+      `connection ${connection_id} takes its policy from profile ${current.profile_name}: change the profile, or put the connection on another one`,
+    )
   const patch: ConnectionPolicyPatch = {
     ...(input.name !== undefined && { name: input.name }),
     ...(input.write_access !== undefined && { write_access: input.write_access }),

@@ -1,12 +1,15 @@
 /**
  * Queries on the `connection` table, and the one mapping from its rows to `Connection` objects.
- * Stores only what it is given: hashing the token and encrypting the Odoo secret happen before
+ * A connection on a policy profile (migration 0010) is read with that profile's policy, joined in
+ * the same query, so its policy fields are always the effective ones and an MCP call costs no extra
+ * query. Stores only what it is given: hashing the token and encrypting the Odoo secret happen before
  * (tokens.ts, secret-box.ts), so neither exists here in clear. Does not check who may change a
  * connection's policy; the caller has.
  */
 import { type Kysely, type Selectable, sql } from 'kysely'
 import type { OdooPerson } from '../domain/approval-request.js'
 import { type EffectKind, isEffectKind } from '../domain/effects/effect.js'
+import type { ConnectionPolicy } from '../domain/policy.js'
 import { engineOf } from './engine.js'
 import { StoreError } from './store-error.js'
 import type { ConnectionTable, Database } from './tables.js'
@@ -39,6 +42,12 @@ export interface Connection {
   revoked_at: Date | null
   last_used_at: Date | null
   request_count: number
+  /**
+   * The policy profile the policy fields above come from (as that profile is now); null: the
+   * connection's own policy.
+   */
+  profile_id: number | null
+  profile_name: string | null
 }
 
 /** What the caller decides at creation; ids, times, status and counters are the store's. */
@@ -59,7 +68,10 @@ export type NewConnection = Pick<
   | 'approver_login'
   | 'approver_name'
   | 'approval_expiry_hours'
->
+> & {
+  /** A profile whose policy the connection takes instead of the fields above; default none. */
+  profile_id?: number | null
+}
 
 /**
  * The connection's approver now (null: nobody), read in the transaction that files a request. On
@@ -70,12 +82,24 @@ export type NewConnection = Pick<
 export async function approverOf(db: Kysely<Database>, connection_id: number): Promise<OdooPerson | null> {
   let query = db
     .selectFrom('connection')
-    .select(['approver_uid', 'approver_login', 'approver_name'])
+    .select(['approver_uid', 'approver_login', 'approver_name', 'profile_id'])
     .where('connection_id', '=', connection_id)
   if (engineOf(db) === 'postgres') query = query.forShare()
   const row = await query.executeTakeFirst()
-  if (!row || row.approver_uid === null) return null
-  return { uid: row.approver_uid, login: row.approver_login ?? '', name: row.approver_name ?? '' }
+  if (!row) return null
+  // The profile's approver in a statement of its own, after the lock: a change of that approver
+  // locks every connection on the profile first (lockConnectionsOnProfile), so once this filing
+  // holds the row, a fresh statement sees the profile as that change committed it.
+  const person =
+    row.profile_id === null
+      ? row
+      : await db
+          .selectFrom('policy_profile')
+          .select(['approver_uid', 'approver_login', 'approver_name'])
+          .where('profile_id', '=', row.profile_id)
+          .executeTakeFirst()
+  if (!person || person.approver_uid === null) return null
+  return { uid: person.approver_uid, login: person.approver_login ?? '', name: person.approver_name ?? '' }
 }
 
 /**
@@ -92,7 +116,66 @@ export interface ConnectionPolicyPatch {
   approval_expiry_hours?: number
 }
 
-export function connectionFromRow(row: Selectable<ConnectionTable>): Connection {
+/** The profile columns a connection row is read with (null without a profile). */
+export interface ProfileColumnsOfConnection {
+  profile_name: string | null
+  profile_write_access: number | null
+  profile_allowed_tools: string | null
+  profile_approval_tools: string | null
+  profile_approval_effects: string | null
+  profile_approver_uid: number | null
+  profile_approver_login: string | null
+  profile_approver_name: string | null
+  profile_approval_expiry_hours: number | null
+}
+
+/** The policy columns as stored, on a connection or on its profile. */
+type PolicyColumns = Pick<
+  Selectable<ConnectionTable>,
+  | 'write_access'
+  | 'allowed_tools'
+  | 'approval_tools'
+  | 'approval_effects'
+  | 'approver_uid'
+  | 'approver_login'
+  | 'approver_name'
+  | 'approval_expiry_hours'
+>
+
+/**
+ * The policy columns that apply: the connection's own, or its profile's. A row on a profile read
+ * without the profile's columns is a bug here, not something to read as the connection's own
+ * (possibly looser) policy.
+ */
+function effectiveColumns(row: Selectable<ConnectionTable> & ProfileColumnsOfConnection): PolicyColumns {
+  if (row.profile_id === null) return row
+  if (
+    row.profile_write_access === null ||
+    row.profile_allowed_tools === null ||
+    row.profile_approval_tools === null ||
+    row.profile_approval_effects === null ||
+    row.profile_approval_expiry_hours === null
+  )
+    throw new StoreError(
+      'corrupt',
+      `connection ${row.connection_id} names a profile that was not read with it`,
+    )
+  return {
+    write_access: row.profile_write_access,
+    allowed_tools: row.profile_allowed_tools,
+    approval_tools: row.profile_approval_tools,
+    approval_effects: row.profile_approval_effects,
+    approver_uid: row.profile_approver_uid,
+    approver_login: row.profile_approver_login,
+    approver_name: row.profile_approver_name,
+    approval_expiry_hours: row.profile_approval_expiry_hours,
+  }
+}
+
+/** Maps a row read by `selectConnections`: with a profile, the policy fields are the profile's. */
+export function connectionFromRow(row: Selectable<ConnectionTable> & ProfileColumnsOfConnection): Connection {
+  const policy = effectiveColumns(row)
+  const source = row.profile_id === null ? 'connection' : 'policy_profile'
   return {
     connection_id: row.connection_id,
     name: row.name,
@@ -102,28 +185,49 @@ export function connectionFromRow(row: Selectable<ConnectionTable>): Connection 
     token_hash: row.token_hash,
     token_prefix: row.token_prefix,
     odoo_secret_enc: row.odoo_secret_enc,
-    write_access: row.write_access === 1,
-    allowed_tools: parseStringList(row.allowed_tools, 'connection.allowed_tools'),
-    approval_tools: parseStringList(row.approval_tools, 'connection.approval_tools'),
-    approval_effects: parseEffectKinds(row.approval_effects, 'connection.approval_effects'),
-    approver_uid: row.approver_uid,
-    approver_login: row.approver_login,
-    approver_name: row.approver_name,
-    approval_expiry_hours: Number(row.approval_expiry_hours),
+    write_access: policy.write_access === 1,
+    allowed_tools: parseStringList(policy.allowed_tools, `${source}.allowed_tools`),
+    approval_tools: parseStringList(policy.approval_tools, `${source}.approval_tools`),
+    approval_effects: parseEffectKinds(policy.approval_effects, `${source}.approval_effects`),
+    approver_uid: policy.approver_uid,
+    approver_login: policy.approver_login,
+    approver_name: policy.approver_name,
+    approval_expiry_hours: Number(policy.approval_expiry_hours),
     status: row.status as ConnectionStatus,
     created_at: toDate(row.created_at),
     updated_at: toDate(row.updated_at),
     revoked_at: toDateOrNull(row.revoked_at),
     last_used_at: toDateOrNull(row.last_used_at),
     request_count: row.request_count,
+    profile_id: row.profile_id,
+    profile_name: row.profile_name,
   }
+}
+
+/** Connections with the policy of their profile, when they have one: one query, a left join. */
+function selectConnections(db: Kysely<Database>) {
+  return db
+    .selectFrom('connection')
+    .leftJoin('policy_profile as p', 'p.profile_id', 'connection.profile_id')
+    .selectAll('connection')
+    .select([
+      'p.name as profile_name',
+      'p.write_access as profile_write_access',
+      'p.allowed_tools as profile_allowed_tools',
+      'p.approval_tools as profile_approval_tools',
+      'p.approval_effects as profile_approval_effects',
+      'p.approver_uid as profile_approver_uid',
+      'p.approver_login as profile_approver_login',
+      'p.approver_name as profile_approver_name',
+      'p.approval_expiry_hours as profile_approval_expiry_hours',
+    ])
 }
 
 /**
  * A stored list of effect kinds. A kind this version does not know is a corrupt row, not something
  * to drop quietly: dropping it would gate less than the administrator chose.
  */
-function parseEffectKinds(text: string, column: string): EffectKind[] {
+export function parseEffectKinds(text: string, column: string): EffectKind[] {
   const list = parseStringList(text, column)
   const unknown = list.filter((k) => !isEffectKind(k))
   if (unknown.length > 0)
@@ -135,7 +239,7 @@ function parseEffectKinds(text: string, column: string): EffectKind[] {
  * The text stored for a list of effect kinds. Refuses, like a CHECK constraint would, a kind that
  * would not read back (callers validate first; this catches their bugs before a row is written).
  */
-function effectKindsText(kinds: readonly EffectKind[]): string {
+export function effectKindsText(kinds: readonly EffectKind[]): string {
   const unknown = kinds.filter((k) => !isEffectKind(k))
   if (unknown.length > 0)
     throw new StoreError('constraint', `cannot store unknown effect kinds: ${JSON.stringify(unknown)}`)
@@ -165,23 +269,29 @@ export async function insertConnection(
       approver_login: input.approver_login,
       approver_name: input.approver_name,
       approval_expiry_hours: input.approval_expiry_hours,
+      profile_id: input.profile_id ?? null,
       status: 'active',
       created_at: iso(now),
       updated_at: iso(now),
     })
-    .returningAll()
+    .returning('connection_id')
     .executeTakeFirstOrThrow()
-  return connectionFromRow(row)
+  return readBack(db, row.connection_id)
+}
+
+/** The row just written, read as every connection is read (with its profile's policy). */
+async function readBack(db: Kysely<Database>, connection_id: number): Promise<Connection> {
+  const connection = await getConnection(db, connection_id)
+  if (!connection) throw new StoreError('failed', `connection ${connection_id} vanished after it was written`)
+  return connection
 }
 
 export async function getConnection(
   db: Kysely<Database>,
   connection_id: number,
 ): Promise<Connection | undefined> {
-  const row = await db
-    .selectFrom('connection')
-    .selectAll()
-    .where('connection_id', '=', connection_id)
+  const row = await selectConnections(db)
+    .where('connection.connection_id', '=', connection_id)
     .executeTakeFirst()
   return row && connectionFromRow(row)
 }
@@ -195,8 +305,8 @@ export async function getConnectionByTokenHash(
   token_hash: string,
   status: ConnectionStatus | 'any' = 'active',
 ): Promise<Connection | undefined> {
-  let query = db.selectFrom('connection').selectAll().where('token_hash', '=', token_hash)
-  if (status !== 'any') query = query.where('status', '=', status)
+  let query = selectConnections(db).where('connection.token_hash', '=', token_hash)
+  if (status !== 'any') query = query.where('connection.status', '=', status)
   const row = await query.executeTakeFirst()
   return row && connectionFromRow(row)
 }
@@ -205,6 +315,8 @@ export interface ConnectionFilter {
   status?: ConnectionStatus
   /** Only connections acting as this Odoo user. */
   odoo_uid?: number
+  /** Only connections on this policy profile. */
+  profile_id?: number
 }
 
 /** Connections in creation order. A deployment has tens of them, so there is no paging. */
@@ -212,9 +324,10 @@ export async function listConnections(
   db: Kysely<Database>,
   filter: ConnectionFilter = {},
 ): Promise<Connection[]> {
-  let query = db.selectFrom('connection').selectAll().orderBy('connection_id')
-  if (filter.status !== undefined) query = query.where('status', '=', filter.status)
-  if (filter.odoo_uid !== undefined) query = query.where('odoo_uid', '=', filter.odoo_uid)
+  let query = selectConnections(db).orderBy('connection.connection_id')
+  if (filter.status !== undefined) query = query.where('connection.status', '=', filter.status)
+  if (filter.odoo_uid !== undefined) query = query.where('connection.odoo_uid', '=', filter.odoo_uid)
+  if (filter.profile_id !== undefined) query = query.where('connection.profile_id', '=', filter.profile_id)
   return (await query.execute()).map(connectionFromRow)
 }
 
@@ -246,9 +359,55 @@ export async function updateConnectionPolicy(
       }),
     })
     .where('connection_id', '=', connection_id)
-    .returningAll()
+    .returning('connection_id')
     .executeTakeFirst()
-  return row && connectionFromRow(row)
+  return row && readBack(db, row.connection_id)
+}
+
+/**
+ * Puts a connection on a profile, or (`null`) back on its own policy, which becomes `own`: the
+ * caller passes the policy the connection had on its profile, so leaving a profile loosens nothing.
+ */
+export async function setConnectionProfile(
+  db: Kysely<Database>,
+  connection_id: number,
+  change: { profile_id: number } | { profile_id: null; own: ConnectionPolicy },
+  now: Date,
+): Promise<Connection | undefined> {
+  const own = change.profile_id === null ? change.own : null
+  const row = await db
+    .updateTable('connection')
+    .set({
+      profile_id: change.profile_id,
+      updated_at: iso(now),
+      ...(own && {
+        write_access: bit(own.write_access),
+        allowed_tools: JSON.stringify(own.allowed_tools),
+        approval_tools: JSON.stringify(own.approval_tools),
+        approval_effects: effectKindsText(own.approval_effects),
+        approver_uid: own.approver?.uid ?? null,
+        approver_login: own.approver?.login ?? null,
+        approver_name: own.approver?.name ?? null,
+        approval_expiry_hours: own.approval_expiry_hours,
+      }),
+    })
+    .where('connection_id', '=', connection_id)
+    .returning('connection_id')
+    .executeTakeFirst()
+  return row && readBack(db, row.connection_id)
+}
+
+/**
+ * Inside a transaction that changes a profile's approver: holds every connection on the profile
+ * until it ends, so a filing (which share-locks its connection in `approverOf`) either ends before,
+ * and its request is moved with the others, or starts after and reads the new approver. SQLite has
+ * one writer, so the change's own writes already serialise it.
+ */
+export async function lockConnectionsOnProfile(trx: Kysely<Database>, profile_id: number): Promise<void> {
+  if (engineOf(trx) === 'postgres')
+    await sql`select connection_id from connection where profile_id = ${profile_id} for no key update`.execute(
+      trx,
+    )
 }
 
 /** Revokes an active connection; false when it was already revoked or does not exist. */

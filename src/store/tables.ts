@@ -40,6 +40,31 @@ export interface ConnectionTable {
   revoked_at: string | null
   last_used_at: string | null
   request_count: ColumnType<number, number | undefined, number>
+  /**
+   * The policy profile this connection takes its policy from (migration 0010); null: the policy
+   * columns above. With a profile those columns are not read.
+   */
+  profile_id: ColumnType<number | null, number | null | undefined, number | null>
+}
+
+/** An administrator's policy profile (migration 0010; domain/profile.ts); lists are JSON text. */
+export interface PolicyProfileTable {
+  profile_id: Id
+  name: string
+  description: string
+  write_access: number
+  allowed_tools: string
+  approval_tools: string
+  approval_effects: string
+  approver_uid: number | null
+  approver_login: string | null
+  approver_name: string | null
+  approval_expiry_hours: number
+  /** JSON array of Odoo group xml ids whose members may use the profile. */
+  odoo_groups: string
+  is_default: number
+  created_at: string
+  updated_at: string
 }
 
 export interface ApprovalRequestTable {
@@ -135,4 +160,5 @@ export interface Database {
   approval_request_preview: ApprovalRequestPreviewTable
   audit_log: AuditLogTable
   login_throttle: LoginThrottleTable
+  policy_profile: PolicyProfileTable
 }

@@ -79,6 +79,7 @@ describe('configuration errors', () => {
       ['connection', 'create', '--help'],
       ['approvals', '--help'],
       ['serve', '--help'],
+      ['profile', 'create', '--help'],
     ]) {
       const result = await runCli(args, base)
       expect(result.code).toBe(0)
@@ -86,6 +87,10 @@ describe('configuration errors', () => {
     }
     const update = await runCli(['connection', 'update', '--help'], base)
     expect(update.stdout).toContain('--approval-effects <kinds>')
+    expect(update.stdout).toContain('--profile <name|id>')
+    const profileUpdate = await runCli(['profile', 'update', '--help'], base)
+    expect(profileUpdate.stdout).toContain('--groups <xmlids>')
+    expect(profileUpdate.stdout).toContain('--no-default')
   })
 })
 

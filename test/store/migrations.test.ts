@@ -16,7 +16,14 @@ import {
 } from '../helpers/databases.js'
 import { runWorkers } from './threads.js'
 
-const TABLES = ['approval_request', 'approval_request_preview', 'audit_log', 'connection', 'login_throttle']
+const TABLES = [
+  'approval_request',
+  'approval_request_preview',
+  'audit_log',
+  'connection',
+  'login_throttle',
+  'policy_profile',
+]
 const ALL = Object.keys(MIGRATIONS)
 const LATEST = ALL[ALL.length - 1]
 const INDEXES = [
@@ -30,7 +37,9 @@ const INDEXES = [
   'audit_log_at_idx',
   'audit_log_connection_idx',
   'audit_log_request_idx',
+  'connection_profile_idx',
   'login_throttle_window_idx',
+  'policy_profile_one_default_idx',
 ]
 
 async function indexNames<DB>(db: Kysely<DB>, engine: Engine): Promise<string[]> {

@@ -17,6 +17,7 @@ import {
 import { isOdooError } from '../../odoo/errors.js'
 import type { Runtime } from '../../runtime.js'
 import { getConnection, listConnections } from '../../store/connections.js'
+import { listProfiles } from '../../store/profiles.js'
 import { administratorsOnly, HttpError, notFound, odooUnavailable } from '../errors.js'
 import { idParam } from '../params.js'
 import {
@@ -34,6 +35,7 @@ import type { Sessions } from './sessions.js'
 const DONE: Record<string, string> = {
   updated: 'Policy saved.',
   revoked: 'Connection revoked: its token no longer works.',
+  profile: 'Profile set: the connection has its policy from now on.',
 }
 
 export async function connectionRoutes(
@@ -113,7 +115,11 @@ export async function connectionRoutes(
     const viewer = admin(request)
     const connection = await found(request.params)
     const done = DONE[String((request.query as { done?: unknown }).done)]
-    return sendPage(reply, connectionFormPage(viewer, { connection, form: policyFormOf(connection), done }))
+    const profiles = await listProfiles(runtime.store.db)
+    return sendPage(
+      reply,
+      connectionFormPage(viewer, { connection, form: policyFormOf(connection), done, profiles }),
+    )
   })
 
   app.post('/connections/:id', async (request, reply) => {

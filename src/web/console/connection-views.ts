@@ -9,6 +9,7 @@ import { clientSnippets } from '../../connections/client-snippets.js'
 import { EFFECT_KINDS, type EffectKind } from '../../domain/effects/effect.js'
 import { RECOMMENDED_APPROVAL_EFFECTS } from '../../domain/policy.js'
 import type { Connection } from '../../store/connections.js'
+import type { StoredProfile } from '../../store/profiles.js'
 import { ODOO_TOOL_NAMES } from '../../tools/catalog.js'
 import { type Html, html } from './html.js'
 import { banner, hidden, page, type Viewer, when } from './layout.js'
@@ -74,7 +75,7 @@ ${
     ? html`<p class="empty">No connections yet.</p>`
     : html`<div class="table-wrap"><table>
   <caption class="visually-hidden">Connections</caption>
-  <thead><tr><th scope="col">connection</th><th scope="col">status</th><th scope="col">acts as</th>
+  <thead><tr><th scope="col">connection</th><th scope="col">status</th><th scope="col">acts as</th><th scope="col">policy from</th>
     <th scope="col">write access</th><th scope="col">tools that need approval</th>
     <th scope="col">effects that need approval</th><th scope="col">approver</th>
     <th scope="col">expiry (hours)</th><th scope="col">token</th><th scope="col">last used</th><th scope="col">requests</th></tr></thead>
@@ -83,6 +84,7 @@ ${
     <td><a href="/connections/${c.connection_id}">${c.name}</a> <span class="none">#${c.connection_id}</span></td>
     <td><span class="badge badge-${c.status}">${c.status}</span></td>
     <td>${c.odoo_user_name} (${c.odoo_login})</td>
+    <td>${c.profile_id === null ? html`<span class="none">its own policy</span>` : html`<a href="/profiles/${c.profile_id}">${c.profile_name}</a>`}</td>
     <td>${c.write_access ? 'on' : 'off'}</td>
     <td>${c.approval_tools.length > 0 ? c.approval_tools.join(', ') : html`<span class="none">none</span>`}</td>
     <td>${c.approval_effects.length > 0 ? c.approval_effects.join(', ') : html`<span class="none">none</span>`}</td>
@@ -100,7 +102,14 @@ ${
 
 export function connectionFormPage(
   viewer: Viewer,
-  options: { connection: Connection | null; form: PolicyForm; error?: string; done?: string },
+  options: {
+    connection: Connection | null
+    form: PolicyForm
+    error?: string
+    done?: string
+    /** Every profile, for the chooser on an existing connection's page. */
+    profiles?: readonly StoredProfile[]
+  },
 ): Html {
   const c = options.connection
   const f = options.form
@@ -113,7 +122,28 @@ export function connectionFormPage(
 ${options.done && banner('success', options.done)}
 ${options.error && banner('error', options.error)}
 ${c && details(viewer, c)}
-<form class="policy" method="post" action="${c ? `/connections/${c.connection_id}` : '/connections'}">
+${c && options.profiles && profileChooser(viewer, c, options.profiles)}
+${c && c.profile_id !== null ? policySummary(c) : policyForm(viewer, c, f)}`,
+  })
+}
+
+/** The policy of a connection on a profile: shown, changed only through the profile. */
+function policySummary(c: Connection): Html {
+  const none = (text: string) => html`<span class="none">${text}</span>`
+  return html`<section class="group" aria-labelledby="policy-h"><h2 id="policy-h">Policy (from profile ${c.profile_name})</h2>
+  <dl>
+    <dt>write access</dt><dd>${c.write_access ? 'on' : 'off'}</dd>
+    <dt>allowed tools</dt><dd>${c.allowed_tools.length > 0 ? c.allowed_tools.join(', ') : none('every tool write access permits')}</dd>
+    <dt>tools that need approval</dt><dd>${c.approval_tools.length > 0 ? c.approval_tools.join(', ') : none('none')}</dd>
+    <dt>effects that need approval</dt><dd>${c.approval_effects.length > 0 ? c.approval_effects.join(', ') : none('none')}</dd>
+    <dt>approver</dt><dd>${c.approver_login ?? none('any MCP administrator')}</dd>
+    <dt>approval expiry</dt><dd>${c.approval_expiry_hours} hour(s)</dd>
+  </dl>
+</section>`
+}
+
+function policyForm(viewer: Viewer, c: Connection | null, f: PolicyForm): Html {
+  return html`<form class="policy" method="post" action="${c ? `/connections/${c.connection_id}` : '/connections'}">
   ${hidden('_csrf', viewer.csrf)}
   <div class="field"><label for="name">Name</label>
     <input id="name" name="name" required maxlength="200" value="${f.name}"></div>
@@ -138,11 +168,10 @@ ${c && details(viewer, c)}
     <input id="approval_expiry_hours" name="approval_expiry_hours" type="number" min="0.01" step="any" required
       value="${f.approval_expiry_hours}"></div>
   <button type="submit">${c ? 'Save policy' : 'Create connection'}</button>
-</form>`,
-  })
+</form>`
 }
 
-function toolBoxes(name: string, legend: string, checked: string[]): Html {
+export function toolBoxes(name: string, legend: string, checked: string[]): Html {
   return html`<fieldset class="tools"><legend>${legend}</legend>
     ${ODOO_TOOL_NAMES.map(
       (tool) =>
@@ -153,7 +182,7 @@ function toolBoxes(name: string, legend: string, checked: string[]): Html {
   </fieldset>`
 }
 
-function effectBoxes(checked: string[]): Html {
+export function effectBoxes(checked: string[]): Html {
   return html`<fieldset class="effects"><legend>Effects that need approval (whatever tool carries them)</legend>
     ${EFFECT_KINDS.map(
       (kind) =>
@@ -211,4 +240,27 @@ ${clientSnippets(mcp_url, token).map(
 )}
 <p><a href="/connections/${c.connection_id}">Back to the connection</a> · <a href="/connections">All connections</a></p>`,
   })
+}
+
+/** On a connection's page: which profile it follows, and the form that changes it. */
+export function profileChooser(viewer: Viewer, c: Connection, profiles: readonly StoredProfile[]): Html {
+  return html`<section class="group" aria-labelledby="profile-h"><h2 id="profile-h">Policy profile</h2>
+  <p>${
+    c.profile_id === null
+      ? 'This connection has its own policy (below).'
+      : html`This connection takes its policy from profile <a href="/profiles/${c.profile_id}">${c.profile_name}</a>, as that profile is now.`
+  }</p>
+  <form method="post" action="/connections/${c.connection_id}/profile">
+    ${hidden('_csrf', viewer.csrf)}
+    <div class="field"><label for="profile_id">Policy from</label>
+    <select id="profile_id" name="profile_id">
+      <option value=""${c.profile_id === null ? html` selected` : ''}>its own policy (keeps the current one)</option>
+      ${profiles.map(
+        (p) =>
+          html`<option value="${p.profile_id}"${c.profile_id === p.profile_id ? html` selected` : ''}>${p.name}</option>`,
+      )}
+    </select></div>
+    <button type="submit">Set profile</button>
+  </form>
+</section>`
 }

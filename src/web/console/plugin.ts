@@ -26,6 +26,7 @@ import { authRoutes, safeNext } from './auth-routes.js'
 import { errorPage } from './auth-views.js'
 import { connectionRoutes } from './connection-routes.js'
 import { link, type Viewer } from './layout.js'
+import { profileRoutes } from './profile-routes.js'
 import { sendPage } from './render.js'
 import type { SessionCheck } from './session-check.js'
 import type { ConsoleSession, Sessions } from './sessions.js'
@@ -154,6 +155,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleOption
       sessions,
       public_url: options.public_url,
     })
+    await secured.register(profileRoutes, { runtime: options.runtime, sessions })
     await secured.register(auditRoutes, { runtime: options.runtime, sessions })
   })
 }
