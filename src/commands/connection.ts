@@ -233,7 +233,14 @@ export async function connectionRevoke(env: Env, id: string): Promise<void> {
 }
 
 export async function connectionRotate(env: Env, id: string, options: { json?: boolean }): Promise<void> {
-  const token = await withDeps(env, false, (deps) => rotate(deps, idOf(id), OPERATOR))
+  // The operator holds the Odoo key behind every connection made here, so gets the new token; in the
+  // console, rotating someone else's connection revokes it instead (connections/manage.ts).
+  const rotation = await withDeps(env, false, (deps) => rotate(deps, idOf(id), OPERATOR))
+  if (rotation.kind === 'revoked') {
+    console.log(`connection ${id} revoked, no new token: its owner re-issues it from their console`)
+    return
+  }
+  const { token } = rotation
   if (options.json) console.log(printableJson({ connection_id: idOf(id), token }))
   else console.log(`connection ${id}: the old token no longer works. New MCP token — shown once:\n  ${token}`)
 }

@@ -40,6 +40,13 @@ export interface ConnectionTable {
   revoked_at: string | null
   last_used_at: string | null
   request_count: ColumnType<number, number | undefined, number>
+  /** The AI client as its owner named it (migration 0011); null when not given. */
+  ai_client: ColumnType<string | null, string | null | undefined, string | null>
+  /** Who created it in the console; null: the operator at the command line (or before 0011). */
+  created_by_uid: ColumnType<number | null, number | null | undefined, number | null>
+  created_by_login: ColumnType<string | null, string | null | undefined, string | null>
+  /** The name of the Odoo API key Countersign made for it in Odoo; null: the secret was given. */
+  odoo_key_name: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ApprovalRequestTable {
