@@ -4,11 +4,13 @@
  * Odoo and protocol the suite knows. The key authenticates as that person over the target's
  * protocol and is listed under them in `res.users.apikeys`; a wrong password makes no key; the
  * owner removes it again with the same check. Odoo 18+ gives a plain user's key an expiry (at most
- * 90 days for Internal Users), 17 none.
+ * 90 days for Internal Users), 17 none. And the whole console story (issue 13): demo logs in,
+ * connects an AI client with his password, the key is in Odoo under him and the token works at /mcp.
  */
 import { expect, it } from 'vitest'
 import { apiKeyName, issueApiKey, removeApiKeys } from '../../src/odoo/api-keys.js'
 import { createOdooClient, isOdooError, type OdooClient } from '../../src/odoo/index.js'
+import { ConsoleAgent } from '../console/helpers.js'
 import { describeEachOdoo } from './targets.js'
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -69,5 +71,37 @@ describeEachOdoo('API keys made for a person', (deployment, target) => {
     expect(isOdooError(error) && error.kind).toBe('authentication_failed')
     expect((error as Error).message).toContain('no API key was made')
     expect(await keysNamed(name)).toEqual([])
+  })
+
+  it('demo connects an AI client himself in the console: the key is his in Odoo and the token works', async () => {
+    const d = deployment()
+    const agent = new ConsoleAgent(d.server.url)
+    expect((await agent.login('demo', d.users.demo.password)).status).toBe(303)
+    const aiClient = d.unique('agent')
+    const created = await agent.post('/connections/connect', {
+      name: 'Marc conformance',
+      ai_client: 'other',
+      ai_client_other: aiClient,
+      method: 'password',
+      password: d.users.demo.password,
+    })
+    expect(created.status, created.text.slice(0, 2000)).toBe(200)
+    const token = /<input id="token" class="token" readonly value="(csk_[^"]+)"/.exec(
+      created.text,
+    )?.[1] as string
+    const name = apiKeyName(aiClient)
+    const [row] = await keysNamed(name)
+    expect(row?.user_id[0]).toBe(d.users.demo.uid)
+    const mcp = await d.mcp(token)
+    expect((await mcp.listTools()).tools.map((t) => t.name)).toContain('search_read')
+    const read = await mcp.callTool({
+      name: 'search_read',
+      arguments: { model: 'res.users', domain: [['id', '=', d.users.demo.uid]], fields: ['login'], limit: 1 },
+    })
+    expect(read.isError).toBeFalsy()
+    expect(JSON.stringify(read.structuredContent)).toContain('"demo"')
+    expect(
+      await removeApiKeys(client(), { login: 'demo', password: d.users.demo.password, key_name: name }),
+    ).toBe(1)
   })
 })
