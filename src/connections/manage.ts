@@ -246,13 +246,16 @@ export async function createOwnConnection(
     session = await deps.odoo.authenticate({ login: owner.login, secret })
   } catch (error) {
     if (error instanceof OdooError && error.kind === 'authentication_failed')
-      throw new ConnectionError(
+      throw new OdooError(
+        'authentication_failed',
         `Odoo does not accept this API key for your login '${owner.login}': paste a key you made under your own Odoo user`,
+        { cause: error },
       )
     throw error
   }
   if (session.uid !== owner.uid)
-    throw new ConnectionError(
+    throw new OdooError(
+      'authentication_failed',
       `this API key belongs to another Odoo user than you ('${owner.login}'): paste a key of your own`,
     )
   const [me] = await session.call<Array<{ name: string }>>('res.users', 'read', {

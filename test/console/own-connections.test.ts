@@ -56,7 +56,8 @@ describe('connections people make for themselves', () => {
     (await agent.get('/connections')).text.match(/<tr class="connection-/g)?.length ?? 0
 
   beforeAll(async () => {
-    d = await startDeployment(cleanups)
+    // A small login limit, so that the test of guessing through the connect form reaches it.
+    d = await startDeployment(cleanups, { env: { COUNTERSIGN_LOGIN_FAILURE_LIMIT: '3' } })
     demo = new ConsoleAgent(d.server.url)
     restricted = new ConsoleAgent(d.server.url)
     admin = new ConsoleAgent(d.server.url)
@@ -233,5 +234,32 @@ describe('connections people make for themselves', () => {
     expect(await mcpStatus(d.server.url, third)).toBe(200)
     expect((await admin.post(`/connections/${newId}/revoke`)).status).toBe(303)
     expect(await mcpStatus(d.server.url, third)).toBe(401)
+  })
+
+  it('passwords typed to connect count against the login limit: a stolen session cannot guess one', async () => {
+    const reviewer = new ConsoleAgent(d.server.url)
+    expect((await reviewer.login('reviewer', 'reviewer')).status).toBe(303)
+    const before = await connectionCount(admin)
+    const statuses: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const answer = await reviewer.post('/connections/connect', {
+        name: 'Guess',
+        ai_client: 'Cursor',
+        method: 'password',
+        password: `guess-${i}`,
+      })
+      statuses.push(answer.status)
+    }
+    expect(statuses.slice(0, 3)).toEqual([422, 422, 422])
+    expect(statuses.slice(3)).toEqual([429, 429])
+    // Refused before Odoo is asked, even with the right password, until the window ends.
+    const right = await reviewer.post('/connections/connect', {
+      name: 'Right',
+      ai_client: 'Cursor',
+      method: 'password',
+      password: 'reviewer',
+    })
+    expect(right.status).toBe(429)
+    expect(await connectionCount(admin)).toBe(before)
   })
 })

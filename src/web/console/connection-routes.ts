@@ -25,6 +25,7 @@ import { isOdooError } from '../../odoo/errors.js'
 import type { Runtime } from '../../runtime.js'
 import { type Connection, getConnection, listConnections } from '../../store/connections.js'
 import { administratorsOnly, HttpError, notFound, odooUnavailable } from '../errors.js'
+import type { LoginLimiter } from '../login-limit.js'
 import { idParam } from '../params.js'
 import {
   connectionFormPage,
@@ -50,7 +51,7 @@ const DONE: Record<string, string> = {
 
 export async function connectionRoutes(
   app: FastifyInstance,
-  options: { runtime: Runtime; sessions: Sessions; public_url: string },
+  options: { runtime: Runtime; sessions: Sessions; limiter: LoginLimiter; public_url: string },
 ): Promise<void> {
   const { runtime, sessions } = options
   const deps: ManageDeps = {
@@ -120,14 +121,23 @@ export async function connectionRoutes(
       form.method === 'password'
         ? { password: text(body.password) }
         : { odoo_api_key: text(body.odoo_api_key) }
+    // Odoo checks the password or key here: within the login limit, like a login, so that a stolen
+    // console cookie cannot be used to guess its person's password.
+    const attempt = options.limiter.attempt(viewer.actor.login, request.ip)
     try {
+      await attempt.allowed()
+      await attempt.count()
       const created = await createOwnConnection(
         deps,
         { name: form.name, ai_client, ...secret },
         owner(viewer),
       )
+      await attempt.succeeded()
       return sendPage(reply, tokenPage(viewer, created.connection, created.token, mcp_url, false))
     } catch (error) {
+      if (error instanceof HttpError) throw error
+      // Only Odoo refusing the password or key counts against the limit; bad input or a fault does not.
+      if (!(isOdooError(error) && error.kind === 'authentication_failed')) await attempt.undecided()
       const refusal = ownProblem(error)
       return again(reply, refusal, ownConnectionFormPage(viewer, { form, error: refusal.message }))
     }
