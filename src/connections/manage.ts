@@ -225,22 +225,43 @@ export async function createOwnConnection(
   const input = parsed.data
   let secret: string
   let odoo_key_name: string | null = null
+  /** Takes back the key Countersign made when the connection is not made after all. */
+  let takeBack = async () => {}
   if (input.password) {
+    const password = input.password
     const issued = await issueApiKey(deps.odoo, {
       login: owner.login,
-      password: input.password,
+      password,
       key_name: apiKeyName(input.ai_client),
     })
     secret = issued.key
     odoo_key_name = issued.name
+    takeBack = async () => {
+      if (issued.id !== null)
+        await removeApiKeys(deps.odoo, { login: owner.login, password, id: issued.id }).catch(() => 0)
+    }
     if (issued.uid !== owner.uid) {
       // The login now names another Odoo user than the one logged in: keep nothing of theirs.
-      await removeApiKeys(deps.odoo, { login: owner.login, password: input.password, key_name: issued.name })
+      await takeBack()
       throw new ConnectionError(`the Odoo login '${owner.login}' no longer names you in Odoo: log in again`)
     }
   } else {
     secret = input.odoo_api_key as string
   }
+  try {
+    return await storeOwnConnection(deps, { ...input, secret, odoo_key_name }, owner)
+  } catch (error) {
+    await takeBack()
+    throw error
+  }
+}
+
+async function storeOwnConnection(
+  deps: ManageDeps,
+  input: { name: string; ai_client: string; secret: string; odoo_key_name: string | null },
+  owner: Owner,
+): Promise<{ connection: Connection; token: string }> {
+  const { secret, odoo_key_name } = input
   let session: OdooSession
   try {
     session = await deps.odoo.authenticate({ login: owner.login, secret })

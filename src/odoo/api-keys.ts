@@ -30,6 +30,11 @@ export interface IssuedApiKey {
   /** The key's name in Odoo (Preferences → Account Security lists it). */
   name: string
   key: string
+  /**
+   * Its `res.users.apikeys` id as the owner lists it (the newest of theirs with this name, read right
+   * after making it), to remove exactly this key later; null when Odoo did not list it.
+   */
+  id: number | null
 }
 
 const TIMEOUT_MS = 30_000
@@ -86,7 +91,17 @@ export async function issueApiKey(
       if (typeof key !== 'string' || key === '') {
         throw new OdooError('server_error', 'Odoo made no API key: make_key did not answer the key')
       }
-      return { uid: web.uid, login: input.login, name, key }
+      const [listed] = await web.call<number[]>('res.users.apikeys', 'search', {
+        kwargs: {
+          domain: [
+            ['user_id', '=', web.uid],
+            ['name', '=', name],
+          ],
+          order: 'id desc',
+          limit: 1,
+        },
+      })
+      return { uid: web.uid, login: input.login, name, key, id: listed ?? null }
     } finally {
       await web.close()
     }
@@ -96,7 +111,7 @@ export async function issueApiKey(
 }
 
 /**
- * Removes the person's own API keys named `key_name` from Odoo, as Odoo's Account Security page does:
+ * Removes the person's own API key `id`, or all of theirs named `key_name`, from Odoo, as Odoo's Account Security page does:
  * `res.users.apikeys.remove` behind the same identity check, so it takes their password. (There is
  * no way without it for a plain user: `_remove` is private, `unlink` is not granted, and 19's
  * `revoke(key)` works only where an administrator enabled programmatic API keys.) Answers how
@@ -104,7 +119,7 @@ export async function issueApiKey(
  */
 export async function removeApiKeys(
   odoo: OdooClient,
-  input: { login: string; password: string; key_name: string },
+  input: { login: string; password: string } & ({ id: number } | { key_name: string }),
 ): Promise<number> {
   const http = createHttpPoster({ maxSockets: 2 })
   try {
@@ -117,7 +132,7 @@ export async function removeApiKeys(
         kwargs: {
           domain: [
             ['user_id', '=', web.uid],
-            ['name', '=', input.key_name],
+            'id' in input ? ['id', '=', input.id] : ['name', '=', input.key_name],
           ],
         },
       })

@@ -41,6 +41,7 @@ describeEachOdoo('API keys made for a person', (deployment, target) => {
     const [row, ...more] = await keysNamed(name)
     expect(more).toEqual([])
     expect(row?.user_id[0]).toBe(d.users.demo.uid)
+    expect(issued.id).toBe(row?.id)
     if (target.major >= 18) {
       // Not an administrator: Odoo refuses a key without expiry; the longest it allows is taken.
       const expires = new Date(`${row?.expiration_date}Z`).getTime()

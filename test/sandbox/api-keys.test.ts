@@ -6,7 +6,7 @@
  * through src/odoo's issueApiKey over both protocols, and step by step over the web session.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiKeyName, issueApiKey } from '../../src/odoo/api-keys.js'
+import { apiKeyName, issueApiKey, removeApiKeys } from '../../src/odoo/api-keys.js'
 import { createHttpPoster } from '../../src/odoo/http-post.js'
 import { createOdooClient, isOdooError, type OdooClient } from '../../src/odoo/index.js'
 import { openWebLogin } from '../../src/odoo/web-login.js'
@@ -164,6 +164,25 @@ describe('the identity check, step by step over a web session', () => {
     })
     await web.close()
     await expect(client.authenticate({ login: 'demo', secret: issued.key })).rejects.toMatchObject({
+      kind: 'authentication_failed',
+    })
+  })
+})
+
+describe('removing exactly one key', () => {
+  it('answers the id of the key it made; removing by id leaves a same-named key of the owner alone', async () => {
+    const client = clients[0] as OdooClient
+    const password = sandbox.user('demo').password
+    const first = await issueApiKey(client, { login: 'demo', password, key_name: 'twin' })
+    const second = await issueApiKey(client, { login: 'demo', password, key_name: 'twin' })
+    const twins = (await keysOf(client, first.uid)).filter((k) => k.name === 'twin').map((k) => k.id)
+    expect(twins).toEqual([first.id, second.id])
+    expect(await removeApiKeys(client, { login: 'demo', password, id: second.id as number })).toBe(1)
+    expect((await keysOf(client, first.uid)).filter((k) => k.name === 'twin').map((k) => k.id)).toEqual([
+      first.id,
+    ])
+    expect((await client.authenticate({ login: 'demo', secret: first.key })).uid).toBe(first.uid)
+    await expect(client.authenticate({ login: 'demo', secret: second.key })).rejects.toMatchObject({
       kind: 'authentication_failed',
     })
   })
