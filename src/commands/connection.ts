@@ -120,7 +120,9 @@ function describe(c: Connection): string {
     `  approval effects: ${c.approval_effects.length > 0 ? `${c.approval_effects.join(', ')} (whatever the tool)` : 'none'}`,
     `  approver:         ${c.approver_login ? `${c.approver_login} (${c.approver_name})` : 'nobody: any MCP administrator'}`,
     `  approval expiry:  ${c.approval_expiry_hours} hour(s)`,
-    `  created:          ${c.created_at.toISOString()}`,
+    `  AI client:        ${c.ai_client ?? 'not given'}`,
+    `  created:          ${c.created_at.toISOString()} by ${c.created_by ? c.created_by.login : 'the operator (command line)'}`,
+    `  Odoo API key:     ${c.odoo_key_name ? `made by Countersign in Odoo: ${c.odoo_key_name}` : 'given when it was made'}`,
     `  last used:        ${c.last_used_at?.toISOString() ?? 'never'} (${c.request_count} request(s))`,
   ]
     .map(printable)
