@@ -102,6 +102,16 @@ describe('connections people make for themselves', () => {
     expect(page.text).not.toContain('name="write_access"') // the owner sees the policy, no form to change it
     const audit = (await admin.get(`/audit?connection_id=${id}`)).text
     expect(audit).toContain('<code>connection_created</code>')
+    // His list: name, client, status, created and last use of each of his connections.
+    const list = (await demo.get('/connections')).text
+    const row =
+      new RegExp(`<tr class="connection-active">\\s*<td><a href="/connections/${id}">[\\s\\S]*?</tr>`).exec(
+        list,
+      )?.[0] ?? ''
+    expect(row).toContain('Marc on his laptop')
+    expect(row).toContain('<td>Claude Desktop</td>')
+    expect(row).toContain('badge-active')
+    expect(row.match(/<time datetime=|<span class="none">—<\/span>/g)?.length).toBeGreaterThanOrEqual(2)
   })
 
   it('a wrong password is a clear error; nothing is stored, no key made', async () => {

@@ -88,7 +88,7 @@ ${
   <thead><tr><th scope="col">connection</th><th scope="col">AI client</th><th scope="col">status</th><th scope="col">acts as</th>
     <th scope="col">write access</th><th scope="col">tools that need approval</th>
     <th scope="col">effects that need approval</th><th scope="col">approver</th>
-    <th scope="col">expiry (hours)</th><th scope="col">token</th><th scope="col">last used</th><th scope="col">requests</th></tr></thead>
+    <th scope="col">expiry (hours)</th><th scope="col">token</th><th scope="col">created</th><th scope="col">last used</th><th scope="col">requests</th></tr></thead>
   <tbody>${connections.map(
     (c) => html`<tr class="connection-${c.status}">
     <td><a href="/connections/${c.connection_id}">${c.name}</a> <span class="none">#${c.connection_id}</span></td>
@@ -101,6 +101,7 @@ ${
     <td>${c.approver_login ?? html`<span class="none">any MCP administrator</span>`}</td>
     <td>${c.approval_expiry_hours}</td>
     <td><code>${c.token_prefix}…</code></td>
+    <td>${when(c.created_at)}</td>
     <td>${when(c.last_used_at)}</td>
     <td>${c.request_count}</td>
   </tr>`,
