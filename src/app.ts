@@ -107,6 +107,6 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
       return confirmed.session.actor
     },
   })
-  await app.register(consoleRoutes, { runtime, login, sessions, check, public_url })
+  await app.register(consoleRoutes, { runtime, login, limiter, sessions, check, public_url })
   return app as unknown as FastifyInstance
 }

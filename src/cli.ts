@@ -132,7 +132,9 @@ function profileOptions(command: Command, creating: boolean): Command {
 policyOptions(
   connection
     .command('create')
-    .description('create a connection for one Odoo user; prints its MCP token once')
+    .description(
+      'create a connection for one Odoo user with a key you hold (automation; people connect themselves in the console); prints its MCP token once',
+    )
     .requiredOption('--name <name>', 'a name, e.g. "Claude Desktop (Marc)"')
     .requiredOption('--user <login>', 'the Odoo login the AI acts as')
     .requiredOption(
@@ -179,7 +181,9 @@ connection
 
 connection
   .command('rotate <id>')
-  .description('replace a connection’s token; the old one stops working at once')
+  .description(
+    'replace a connection’s token and print the new one (the operator, for automation); the old one stops working at once',
+  )
   .option('--json', 'print JSON')
   .action((id: string, options) =>
     run(async () => (await import('./commands/connection.js')).connectionRotate(process.env, id, options)),

@@ -125,7 +125,9 @@ function describe(c: Connection): string {
     `  approval effects: ${c.approval_effects.length > 0 ? `${c.approval_effects.join(', ')} (whatever the tool)` : 'none'}`,
     `  approver:         ${c.approver_login ? `${c.approver_login} (${c.approver_name})` : 'nobody: any MCP administrator'}`,
     `  approval expiry:  ${c.approval_expiry_hours} hour(s)`,
-    `  created:          ${c.created_at.toISOString()}`,
+    `  AI client:        ${c.ai_client ?? 'not given'}`,
+    `  created:          ${c.created_at.toISOString()} by ${c.created_by ? c.created_by.login : 'the operator (command line)'}`,
+    `  Odoo API key:     ${c.odoo_key_name ? `made by Countersign in Odoo: ${c.odoo_key_name}` : 'given when it was made'}`,
     `  last used:        ${c.last_used_at?.toISOString() ?? 'never'} (${c.request_count} request(s))`,
   ]
     .map(printable)
@@ -251,7 +253,14 @@ export async function connectionRevoke(env: Env, id: string): Promise<void> {
 }
 
 export async function connectionRotate(env: Env, id: string, options: { json?: boolean }): Promise<void> {
-  const token = await withDeps(env, false, (deps) => rotate(deps, idOf(id), OPERATOR))
+  // The operator holds the Odoo key behind every connection made here, so gets the new token; in the
+  // console, rotating someone else's connection revokes it instead (connections/manage.ts).
+  const rotation = await withDeps(env, false, (deps) => rotate(deps, idOf(id), OPERATOR))
+  if (rotation.kind === 'revoked') {
+    console.log(`connection ${id} revoked, no new token: its owner re-issues it from their console`)
+    return
+  }
+  const { token } = rotation
   if (options.json) console.log(printableJson({ connection_id: idOf(id), token }))
   else console.log(`connection ${id}: the old token no longer works. New MCP token — shown once:\n  ${token}`)
 }

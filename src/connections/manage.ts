@@ -3,15 +3,21 @@
  * credentials against Odoo, resolves the approver's login to an Odoo user, issues the MCP token
  * (returned once, stored only as a hash), encrypts the Odoo secret, and audits every change. A new
  * approver takes over the connection's pending requests in the same transaction (each move audited).
- * Does not decide who may call these (the console checks administrators; the CLI is the operator).
+ * People also connect themselves (createOwnConnection: Countersign makes an Odoo API key for them
+ * with their password, or takes a key they made, checked to be theirs). One rule is decided here
+ * rather than by callers: rotation by anyone but the owner (or the operator) revokes the connection
+ * and hands out no token, because a token for someone else's Odoo identity is that identity.
+ * Does not decide who may see or change which connection (the console does; the CLI is the operator).
  */
 
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { ApprovalRequest, OdooPerson } from '../domain/approval-request.js'
 import { EFFECT_KINDS } from '../domain/effects/effect.js'
-import { loosenings } from '../domain/policy.js'
+import { type ConnectionPolicy, DEFAULT_OWN_POLICY, loosenings } from '../domain/policy.js'
 import { odooSecretContext, policyOf } from '../mcp/principal.js'
+import { apiKeyName, issueApiKey, removeApiKeys } from '../odoo/api-keys.js'
+import { OdooError } from '../odoo/errors.js'
 import type { OdooClient, OdooSession } from '../odoo/types.js'
 import { reassignPending } from '../store/approval-transitions.js'
 import { appendAudit } from '../store/audit-log.js'
@@ -44,6 +50,26 @@ export interface ManageDeps {
 
 /** Who makes a change: an Odoo user in the console, or the operator at the command line. */
 export type Changer = { kind: 'operator' } | { kind: 'user'; uid: number; login: string }
+
+/** A person in the console, acting for themselves. */
+export type Owner = { uid: number; login: string }
+
+/** The AI clients the console offers by name; any other name may be typed. */
+export const AI_CLIENTS: readonly string[] = Object.freeze([
+  'Claude Desktop',
+  'Claude Code',
+  'Cursor',
+  'claude.ai',
+  'ChatGPT',
+])
+
+/**
+ * The policy of a connection someone makes for themselves. One place, so that administrator-defined
+ * profiles can replace it: for now DEFAULT_OWN_POLICY for everyone.
+ */
+export function ownConnectionPolicy(_owner: Owner): ConnectionPolicy {
+  return { ...DEFAULT_OWN_POLICY }
+}
 
 export class ConnectionError extends Error {
   override name = 'ConnectionError'
@@ -83,6 +109,32 @@ export const createInput = policyInput.extend({
   odoo_login: z.string().trim().min(1, 'give the Odoo login the connection acts as').max(200),
   odoo_secret: z.string().min(1, 'give the Odoo API key (or password) of that user').max(1000),
 })
+
+/**
+ * A connection someone makes for themselves: their password (Countersign makes an Odoo API key with
+ * it and keeps only the key) or an Odoo API key they made (40 hex digits: a password there is
+ * refused, so that none is ever stored), never both.
+ */
+export const ownInput = z
+  .object({
+    name: z.string().trim().min(1, 'give the connection a name').max(200),
+    ai_client: z.string().trim().min(1, 'say which AI client it is for').max(100),
+    password: z.string().max(1000).optional(),
+    odoo_api_key: z
+      .string()
+      .trim()
+      .max(1000)
+      .optional()
+      .refine((key) => !key || /^[0-9a-f]{40}$/i.test(key), {
+        message:
+          'paste an Odoo API key (40 characters from Preferences → Account Security), not a password; to use your password, choose that option instead',
+      }),
+  })
+  .strict()
+  .refine((i) => Boolean(i.password) !== Boolean(i.odoo_api_key), {
+    message: 'give either your Odoo password or an Odoo API key you made',
+    path: ['password'],
+  })
 
 function invalid(error: z.ZodError): ConnectionError {
   return new ConnectionError(
@@ -140,6 +192,7 @@ export async function createConnection(
         approver_login: approver?.login ?? null,
         approver_name: approver?.name ?? null,
         approval_expiry_hours: input.approval_expiry_hours,
+        created_by: by.kind === 'user' ? { uid: by.uid, login: by.login } : null,
       },
       now,
     )
@@ -154,6 +207,197 @@ export async function createConnection(
     return created
   })
   return { connection, token }
+}
+
+/**
+ * A connection `owner` makes for themselves, acting as themselves in Odoo with the policy
+ * ownConnectionPolicy gives them. With their password, Countersign makes an Odoo API key named for
+ * the AI client (odoo/api-keys.ts) and stores that key, encrypted; the password is used for that
+ * alone. With a pasted key, Odoo must accept it for the owner's own login and uid. Audited.
+ */
+export async function createOwnConnection(
+  deps: ManageDeps,
+  raw: unknown,
+  owner: Owner,
+): Promise<{ connection: Connection; token: string }> {
+  const parsed = ownInput.safeParse(raw)
+  if (!parsed.success) throw invalid(parsed.error)
+  const input = parsed.data
+  let secret: string
+  let odoo_key_name: string | null = null
+  /** Takes back the key Countersign made when the connection is not made after all. */
+  let takeBack = async () => {}
+  if (input.password) {
+    const password = input.password
+    const issued = await issueApiKey(deps.odoo, {
+      login: owner.login,
+      password,
+      key_name: apiKeyName(input.ai_client),
+    })
+    secret = issued.key
+    odoo_key_name = issued.name
+    takeBack = async () => {
+      if (issued.id !== null)
+        await removeApiKeys(deps.odoo, { login: owner.login, password, id: issued.id }).catch(() => 0)
+    }
+    if (issued.uid !== owner.uid) {
+      // The login now names another Odoo user than the one logged in: keep nothing of theirs.
+      await takeBack()
+      throw new ConnectionError(`the Odoo login '${owner.login}' no longer names you in Odoo: log in again`)
+    }
+  } else {
+    secret = input.odoo_api_key as string
+  }
+  try {
+    return await storeOwnConnection(deps, { ...input, secret, odoo_key_name }, owner)
+  } catch (error) {
+    await takeBack()
+    throw error
+  }
+}
+
+async function storeOwnConnection(
+  deps: ManageDeps,
+  input: { name: string; ai_client: string; secret: string; odoo_key_name: string | null },
+  owner: Owner,
+): Promise<{ connection: Connection; token: string }> {
+  const { secret, odoo_key_name } = input
+  let session: OdooSession
+  try {
+    session = await deps.odoo.authenticate({ login: owner.login, secret })
+  } catch (error) {
+    if (error instanceof OdooError && error.kind === 'authentication_failed')
+      throw new OdooError(
+        'authentication_failed',
+        `Odoo does not accept this API key for your login '${owner.login}': paste a key you made under your own Odoo user`,
+        { cause: error },
+      )
+    throw error
+  }
+  if (session.uid !== owner.uid)
+    throw new OdooError(
+      'authentication_failed',
+      `this API key belongs to another Odoo user than you ('${owner.login}'): paste a key of your own`,
+    )
+  const [me] = await session.call<Array<{ name: string }>>('res.users', 'read', {
+    ids: [session.uid],
+    kwargs: { fields: ['name'] },
+  })
+  const policy = ownConnectionPolicy(owner)
+  const token = newConnectionToken()
+  const now = deps.clock()
+  const connection = await deps.db.transaction().execute(async (trx) => {
+    const created = await insertConnection(
+      trx,
+      {
+        name: input.name,
+        odoo_uid: owner.uid,
+        odoo_login: owner.login,
+        odoo_user_name: me?.name ?? owner.login,
+        token_hash: hashToken(token),
+        token_prefix: tokenPrefix(token),
+        odoo_secret_enc: deps.secrets.seal(secret, odooSecretContext(owner.uid)),
+        ...policyColumns(policy),
+        ai_client: input.ai_client,
+        created_by: owner,
+        odoo_key_name,
+      },
+      now,
+    )
+    await appendAudit(trx, {
+      at: now,
+      event: 'connection_created',
+      outcome: 'ok',
+      connection_id: created.connection_id,
+      actor_uid: owner.uid,
+      actor_login: owner.login,
+      detail: {
+        name: created.name,
+        owner: created.odoo_login,
+        ai_client: created.ai_client,
+        odoo_key: odoo_key_name ? `made by Countersign: ${odoo_key_name}` : 'given by the owner',
+        ...policyDetail(created),
+      },
+    })
+    return created
+  })
+  return { connection, token }
+}
+
+/**
+ * The owner's new connection in place of one of theirs that was revoked (by them, by an
+ * administrator, or by someone else's rotation): same name, client, policy and Odoo key, which Odoo
+ * must still accept for them; a new token, shown to the owner. The revoked one stays revoked.
+ */
+export async function reissue(
+  deps: ManageDeps,
+  connection_id: number,
+  owner: Owner,
+): Promise<{ connection: Connection; token: string }> {
+  const current = await getConnection(deps.db, connection_id)
+  if (!current || current.odoo_uid !== owner.uid) throw new ConnectionError(`no connection ${connection_id}`)
+  if (current.status !== 'revoked')
+    throw new ConnectionError(`connection ${connection_id} is active: rotate its token instead`)
+  const secret = deps.secrets.open(current.odoo_secret_enc, odooSecretContext(current.odoo_uid))
+  const session = await deps.odoo.authenticate({ login: current.odoo_login, secret }).catch((error) => {
+    if (error instanceof OdooError && error.kind === 'authentication_failed')
+      throw new ConnectionError(
+        'Odoo no longer accepts the API key of that connection (removed or expired in Odoo): connect again with your password or a new key',
+      )
+    throw error
+  })
+  if (session.uid !== owner.uid) throw new ConnectionError(`no connection ${connection_id}`)
+  const token = newConnectionToken()
+  const now = deps.clock()
+  const connection = await deps.db.transaction().execute(async (trx) => {
+    const created = await insertConnection(
+      trx,
+      {
+        name: current.name,
+        odoo_uid: current.odoo_uid,
+        odoo_login: current.odoo_login,
+        odoo_user_name: current.odoo_user_name,
+        token_hash: hashToken(token),
+        token_prefix: tokenPrefix(token),
+        odoo_secret_enc: current.odoo_secret_enc,
+        ...policyColumns(policyOf(current)),
+        ai_client: current.ai_client,
+        created_by: owner,
+        odoo_key_name: current.odoo_key_name,
+      },
+      now,
+    )
+    await appendAudit(trx, {
+      at: now,
+      event: 'connection_created',
+      outcome: 'ok',
+      connection_id: created.connection_id,
+      actor_uid: owner.uid,
+      actor_login: owner.login,
+      detail: {
+        name: created.name,
+        owner: created.odoo_login,
+        reissued_from: connection_id,
+        ai_client: created.ai_client,
+        ...policyDetail(created),
+      },
+    })
+    return created
+  })
+  return { connection, token }
+}
+
+function policyColumns(policy: ConnectionPolicy) {
+  return {
+    write_access: policy.write_access,
+    allowed_tools: policy.allowed_tools,
+    approval_tools: policy.approval_tools,
+    approval_effects: policy.approval_effects,
+    approver_uid: policy.approver?.uid ?? null,
+    approver_login: policy.approver?.login ?? null,
+    approver_name: policy.approver?.name ?? null,
+    approval_expiry_hours: policy.approval_expiry_hours,
+  }
 }
 
 /** A partial policy change; `approver_login: null` clears the approver. */
@@ -238,7 +482,12 @@ export async function updateConnection(
   return updated
 }
 
-export async function revoke(deps: ManageDeps, connection_id: number, by: Changer): Promise<void> {
+export async function revoke(
+  deps: ManageDeps,
+  connection_id: number,
+  by: Changer,
+  detail?: Record<string, unknown>,
+): Promise<void> {
   const now = deps.clock()
   await deps.db.transaction().execute(async (trx) => {
     if (!(await revokeConnection(trx, connection_id, now))) {
@@ -250,11 +499,32 @@ export async function revoke(deps: ManageDeps, connection_id: number, by: Change
       outcome: 'ok',
       connection_id,
       ...changer(by),
+      ...(detail && { detail }),
     })
   })
 }
 
-export async function rotate(deps: ManageDeps, connection_id: number, by: Changer): Promise<string> {
+/**
+ * What rotating gave: a new token (the owner, or the operator, who already holds the Odoo key), or
+ * the connection revoked and no token (anyone else: the owner re-issues it from their console).
+ */
+export type Rotation = { kind: 'rotated'; token: string } | { kind: 'revoked' }
+
+export async function rotate(deps: ManageDeps, connection_id: number, by: Changer): Promise<Rotation> {
+  if (by.kind === 'user') {
+    const current = await getConnection(deps.db, connection_id)
+    if (!current) throw new ConnectionError(`no active connection ${connection_id} (unknown or revoked)`)
+    if (current.odoo_uid !== by.uid) {
+      await revoke(deps, connection_id, by, {
+        reason: 'rotated by someone other than its owner: revoked, no new token; the owner re-issues it',
+      })
+      return { kind: 'revoked' }
+    }
+  }
+  return { kind: 'rotated', token: await rotateToken(deps, connection_id, by) }
+}
+
+async function rotateToken(deps: ManageDeps, connection_id: number, by: Changer): Promise<string> {
   const token = newConnectionToken()
   const now = deps.clock()
   await deps.db.transaction().execute(async (trx) => {

@@ -48,6 +48,12 @@ export interface Connection {
    */
   profile_id: number | null
   profile_name: string | null
+  /** The AI client as its owner named it; null when not given (the CLI, older connections). */
+  ai_client: string | null
+  /** Who created it in the console; null: the operator at the command line (or not recorded). */
+  created_by: { uid: number; login: string } | null
+  /** The name of the Odoo API key Countersign made in Odoo for it; null: the secret was given to Countersign. */
+  odoo_key_name: string | null
 }
 
 /** What the caller decides at creation; ids, times, status and counters are the store's. */
@@ -71,7 +77,7 @@ export type NewConnection = Pick<
 > & {
   /** A profile whose policy the connection takes instead of the fields above; default none. */
   profile_id?: number | null
-}
+} & Partial<Pick<Connection, 'ai_client' | 'created_by' | 'odoo_key_name'>>
 
 /**
  * The connection's approver now (null: nobody), read in the transaction that files a request. On
@@ -201,6 +207,12 @@ export function connectionFromRow(row: Selectable<ConnectionTable> & ProfileColu
     request_count: row.request_count,
     profile_id: row.profile_id,
     profile_name: row.profile_name,
+    ai_client: row.ai_client ?? null,
+    created_by:
+      row.created_by_uid === null || row.created_by_uid === undefined
+        ? null
+        : { uid: row.created_by_uid, login: row.created_by_login ?? '' },
+    odoo_key_name: row.odoo_key_name ?? null,
   }
 }
 
@@ -270,6 +282,10 @@ export async function insertConnection(
       approver_name: input.approver_name,
       approval_expiry_hours: input.approval_expiry_hours,
       profile_id: input.profile_id ?? null,
+      ai_client: input.ai_client ?? null,
+      created_by_uid: input.created_by?.uid ?? null,
+      created_by_login: input.created_by?.login ?? null,
+      odoo_key_name: input.odoo_key_name ?? null,
       status: 'active',
       created_at: iso(now),
       updated_at: iso(now),

@@ -45,6 +45,13 @@ export interface ConnectionTable {
    * columns above. With a profile those columns are not read.
    */
   profile_id: ColumnType<number | null, number | null | undefined, number | null>
+  /** The AI client as its owner named it (migration 0011); null when not given. */
+  ai_client: ColumnType<string | null, string | null | undefined, string | null>
+  /** Who created it in the console; null: the operator at the command line (or before 0011). */
+  created_by_uid: ColumnType<number | null, number | null | undefined, number | null>
+  created_by_login: ColumnType<string | null, string | null | undefined, string | null>
+  /** The name of the Odoo API key Countersign made for it in Odoo; null: the secret was given. */
+  odoo_key_name: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 /** An administrator's policy profile (migration 0010; domain/profile.ts); lists are JSON text. */

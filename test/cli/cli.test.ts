@@ -215,6 +215,9 @@ describe('connection commands refuse bad input and create nothing', () => {
     const id = String(connection_id)
     const shown = await runCli(['connection', 'show', id], env)
     expect(shown.stdout).toContain('approval effects: delete, state, send (whatever the tool)')
+    // Made here, by the operator, with a key they hold (not one Countersign made in Odoo).
+    expect(shown.stdout).toMatch(/created: {10}\S+ by the operator \(command line\)/)
+    expect(shown.stdout).toContain('Odoo API key:     given when it was made')
     const listed = JSON.parse((await runCli(['connection', 'list', '--json'], env)).stdout) as Array<{
       connection_id: number
       approval_effects: string[]

@@ -96,14 +96,15 @@ describe('connections in the console', () => {
     expect(after).toBe(before)
   })
 
+  // The administrator's own connection: rotating someone else's revokes it (own-connections.test.ts).
   it('edits the policy, rotates and revokes; each takes effect on MCP at once', async () => {
     const created = await agent.post('/connections', {
-      name: 'Demo in Claude Code',
-      odoo_login: 'demo',
-      odoo_secret: d.odoo.user('demo').api_key,
+      name: 'Admin in Claude Code',
+      odoo_login: 'admin',
+      odoo_secret: d.odoo.user('admin').api_key,
       write_access: 'on',
       approval_tools: ['delete_record'],
-      approver_login: 'admin',
+      approver_login: 'reviewer',
       approval_expiry_hours: '4',
     })
     const first = TOKEN.exec(created.text)?.[1] as string
@@ -112,9 +113,9 @@ describe('connections in the console', () => {
     expect(await toolNames(client)).toContain('delete_record')
 
     const edited = await agent.post(`/connections/${id}`, {
-      name: 'Demo in Claude Code (read only)',
+      name: 'Admin in Claude Code (read only)',
       approval_tools: ['delete_record'],
-      approver_login: 'admin',
+      approver_login: 'reviewer',
       approval_expiry_hours: '4',
     })
     expect([edited.status, edited.location]).toEqual([303, `/connections/${id}?done=updated`])

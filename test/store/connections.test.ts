@@ -174,9 +174,11 @@ describeEachEngine('connections', (engine, t) => {
   })
 
   it('the schema refuses a status outside active/revoked', async () => {
-    const input = newConnectionInput()
+    const { created_by, ...input } = newConnectionInput()
     const row = {
       ...input,
+      created_by_uid: created_by?.uid ?? null,
+      created_by_login: created_by?.login ?? null,
       write_access: 1,
       allowed_tools: '[]',
       approval_tools: '[]',

@@ -30,6 +30,9 @@ export function newConnectionInput(overrides: Partial<NewConnection> = {}): NewC
     approver_login: 'admin',
     approver_name: 'Mitchell Admin',
     approval_expiry_hours: 1.5,
+    ai_client: 'Claude Desktop',
+    created_by: { uid: 6, login: 'demo' },
+    odoo_key_name: 'Countersign — Claude Desktop',
     ...overrides,
   }
 }

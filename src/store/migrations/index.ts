@@ -16,6 +16,7 @@ import * as m0007 from './0007-approval-effects.js'
 import * as m0008 from './0008-sealed-secrets.js'
 import * as m0009 from './0009-request-preview.js'
 import * as m0010 from './0010-policy-profiles.js'
+import * as m0011 from './0011-connection-owner-fields.js'
 
 export interface EngineMigration {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>
@@ -33,4 +34,5 @@ export const MIGRATIONS: Readonly<Record<string, EngineMigration>> = Object.free
   '0008-sealed-secrets': m0008,
   '0009-request-preview': m0009,
   '0010-policy-profiles': m0010,
+  '0011-connection-owner-fields': m0011,
 })

@@ -1,31 +1,44 @@
 /**
- * Connection management in the console, for MCP administrators only (anyone else gets 403):
- * list, create (the token shown once, with client snippets), edit the policy, revoke, rotate.
- * Every change goes through connections/manage.ts as the logged-in Odoo user, which validates,
- * refuses anyone loosening their own connection, and audits. Does not talk to Odoo itself.
+ * Connections in the console. Every logged-in Odoo user connects their own AI clients (with their
+ * Odoo password, from which Countersign makes an Odoo API key, or a key they made), sees their own
+ * connections, revokes, rotates and re-issues them; the token is shown once, to the owner. MCP
+ * administrators also see every connection, create one with a key they hold, edit policies and
+ * revoke; rotating someone else's connection revokes it and shows no token (connections/manage.ts).
+ * Someone else's connection answers 404 to a non-administrator, as one that does not exist; a
+ * policy change by a non-administrator 403. Every change goes through connections/manage.ts as the
+ * logged-in Odoo user, which validates, refuses anyone loosening their own connection, and audits.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
   type Changer,
   ConnectionError,
   createConnection,
+  createOwnConnection,
   type ManageDeps,
+  type Owner,
+  reissue,
   revoke,
   rotate,
   updateConnection,
 } from '../../connections/manage.js'
 import { isOdooError } from '../../odoo/errors.js'
 import type { Runtime } from '../../runtime.js'
-import { getConnection, listConnections } from '../../store/connections.js'
+import { type Connection, getConnection, listConnections } from '../../store/connections.js'
 import { listProfiles } from '../../store/profiles.js'
 import { administratorsOnly, HttpError, notFound, odooUnavailable } from '../errors.js'
+import type { LoginLimiter } from '../login-limit.js'
 import { idParam } from '../params.js'
 import {
   connectionFormPage,
   connectionsPage,
+  EMPTY_OWN_FORM,
   EMPTY_POLICY,
+  type OwnForm,
+  ownConnectionFormPage,
+  ownConnectionPage,
   type PolicyForm,
   policyFormOf,
+  revokedByRotationPage,
   tokenPage,
 } from './connection-views.js'
 import type { Viewer } from './layout.js'
@@ -40,7 +53,7 @@ const DONE: Record<string, string> = {
 
 export async function connectionRoutes(
   app: FastifyInstance,
-  options: { runtime: Runtime; sessions: Sessions; public_url: string },
+  options: { runtime: Runtime; sessions: Sessions; limiter: LoginLimiter; public_url: string },
 ): Promise<void> {
   const { runtime, sessions } = options
   const deps: ManageDeps = {
@@ -58,10 +71,13 @@ export async function connectionRoutes(
     return viewer
   }
   const by = (viewer: Viewer): Changer => ({ kind: 'user', uid: viewer.actor.uid, login: viewer.actor.login })
-  const found = async (params: unknown) => {
+  const owner = (viewer: Viewer): Owner => ({ uid: viewer.actor.uid, login: viewer.actor.login })
+  const owns = (viewer: Viewer, c: Connection) => c.odoo_uid === viewer.actor.uid
+  /** The connection, if the viewer may see it (its owner, or an administrator); else 404 as if none. */
+  const found = async (viewer: Viewer, params: unknown) => {
     const parsed = idParam.safeParse(params)
     const connection = parsed.success ? await getConnection(runtime.store.db, parsed.data.id) : undefined
-    if (!connection) throw notFound('connection')
+    if (!connection || !(viewer.actor.is_admin || owns(viewer, connection))) throw notFound('connection')
     return connection
   }
 
@@ -81,9 +97,52 @@ export async function connectionRoutes(
     throw error
   }
 
+  /** Why connecting oneself failed, in the person's words; Odoo's own message where it has one. */
+  const ownProblem = (error: unknown): HttpError => {
+    if (isOdooError(error) && error.kind === 'authentication_failed')
+      return new HttpError(422, 'CS_INVALID_CONNECTION', `${error.message}. Nothing was stored.`)
+    return problem(error)
+  }
+
   app.get('/connections', async (request, reply) => {
-    const viewer = admin(request)
-    return sendPage(reply, connectionsPage(viewer, await listConnections(runtime.store.db)))
+    const viewer = viewerOf(request, sessions)
+    const filter = viewer.actor.is_admin ? {} : { odoo_uid: viewer.actor.uid }
+    return sendPage(reply, connectionsPage(viewer, await listConnections(runtime.store.db, filter)))
+  })
+
+  app.get('/connections/connect', async (request, reply) =>
+    sendPage(reply, ownConnectionFormPage(viewerOf(request, sessions), { form: EMPTY_OWN_FORM })),
+  )
+
+  app.post('/connections/connect', async (request, reply) => {
+    const viewer = viewerOf(request, sessions)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const form = ownFormOf(body)
+    const ai_client = form.ai_client === 'other' ? form.ai_client_other : form.ai_client
+    const secret =
+      form.method === 'password'
+        ? { password: text(body.password) }
+        : { odoo_api_key: text(body.odoo_api_key) }
+    // Odoo checks the password or key here: within the login limit, like a login, so that a stolen
+    // console cookie cannot be used to guess its person's password.
+    const attempt = options.limiter.attempt(viewer.actor.login, request.ip)
+    try {
+      await attempt.allowed()
+      await attempt.count()
+      const created = await createOwnConnection(
+        deps,
+        { name: form.name, ai_client, ...secret },
+        owner(viewer),
+      )
+      await attempt.succeeded()
+      return sendPage(reply, tokenPage(viewer, created.connection, created.token, mcp_url, false))
+    } catch (error) {
+      if (error instanceof HttpError) throw error
+      // Only Odoo refusing the password or key counts against the limit; bad input or a fault does not.
+      if (!(isOdooError(error) && error.kind === 'authentication_failed')) await attempt.undecided()
+      const refusal = ownProblem(error)
+      return again(reply, refusal, ownConnectionFormPage(viewer, { form, error: refusal.message }))
+    }
   })
 
   app.get('/connections/new', async (request, reply) =>
@@ -112,9 +171,10 @@ export async function connectionRoutes(
   })
 
   app.get('/connections/:id', async (request, reply) => {
-    const viewer = admin(request)
-    const connection = await found(request.params)
+    const viewer = viewerOf(request, sessions)
+    const connection = await found(viewer, request.params)
     const done = DONE[String((request.query as { done?: unknown }).done)]
+    if (!viewer.actor.is_admin) return sendPage(reply, ownConnectionPage(viewer, connection, done))
     const profiles = await listProfiles(runtime.store.db)
     return sendPage(
       reply,
@@ -123,8 +183,9 @@ export async function connectionRoutes(
   })
 
   app.post('/connections/:id', async (request, reply) => {
+    const connection = await found(viewerOf(request, sessions), request.params)
+    // Policy is the administrators'; an owner sees theirs but does not set it.
     const viewer = admin(request)
-    const connection = await found(request.params)
     const form = {
       ...formOf((request.body ?? {}) as Record<string, unknown>),
       odoo_login: connection.odoo_login,
@@ -142,8 +203,8 @@ export async function connectionRoutes(
   })
 
   app.post('/connections/:id/revoke', async (request, reply) => {
-    const viewer = admin(request)
-    const connection = await found(request.params)
+    const viewer = viewerOf(request, sessions)
+    const connection = await found(viewer, request.params)
     try {
       await revoke(deps, connection.connection_id, by(viewer))
     } catch (error) {
@@ -154,16 +215,33 @@ export async function connectionRoutes(
   })
 
   app.post('/connections/:id/rotate', async (request, reply) => {
-    const viewer = admin(request)
-    const connection = await found(request.params)
-    let token: string
+    const viewer = viewerOf(request, sessions)
+    const connection = await found(viewer, request.params)
+    if (connection.status !== 'active')
+      throw new HttpError(409, 'CS_NOT_ACTIVE', `connection ${connection.connection_id} is revoked`)
+    let rotation: Awaited<ReturnType<typeof rotate>>
     try {
-      token = await rotate(deps, connection.connection_id, by(viewer))
+      rotation = await rotate(deps, connection.connection_id, by(viewer))
     } catch (error) {
       if (error instanceof ConnectionError) throw new HttpError(409, 'CS_NOT_ACTIVE', error.message)
       throw error
     }
-    return sendPage(reply, tokenPage(viewer, connection, token, mcp_url, true))
+    if (rotation.kind === 'revoked') return sendPage(reply, revokedByRotationPage(viewer, connection))
+    return sendPage(reply, tokenPage(viewer, connection, rotation.token, mcp_url, true))
+  })
+
+  app.post('/connections/:id/reissue', async (request, reply) => {
+    const viewer = viewerOf(request, sessions)
+    const connection = await found(viewer, request.params)
+    if (!owns(viewer, connection))
+      throw new HttpError(403, 'CS_NOT_OWNER', 'Only the owner of a connection may re-issue it.')
+    try {
+      const created = await reissue(deps, connection.connection_id, owner(viewer))
+      return sendPage(reply, tokenPage(viewer, created.connection, created.token, mcp_url, false))
+    } catch (error) {
+      const refusal = ownProblem(error)
+      return again(reply, refusal, ownConnectionPage(viewer, connection))
+    }
   })
 }
 
@@ -178,6 +256,16 @@ function text(value: unknown): string {
 function list(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string')
   return typeof value === 'string' && value !== '' ? [value] : []
+}
+
+/** The connect form as typed; the password and key are read where used, never echoed. */
+function ownFormOf(body: Record<string, unknown>): OwnForm {
+  return {
+    name: text(body.name),
+    ai_client: text(body.ai_client),
+    ai_client_other: text(body.ai_client_other),
+    method: body.method === 'api_key' ? 'api_key' : 'password',
+  }
 }
 
 /** The form as typed: a checkbox is present only when ticked; repeated names arrive as arrays. */

@@ -1,11 +1,14 @@
 /**
- * Connection pages for MCP administrators: the list with each connection's status, the create and
- * edit forms (policy: write access, allowed tools, tools and effects that need approval, approver,
- * approval expiry), revoke and rotate, and the page that shows a new token once with client snippets.
- * Never renders the Odoo secret or a token hash. Renders only; routes call connections/manage.ts.
+ * Connection pages. Everyone: their own connections, the form to connect an AI client themselves
+ * (with their Odoo password or a key they made), a connection's page with revoke, rotate and
+ * re-issue, and the page that shows a new token once with client snippets. MCP administrators
+ * also: every connection, the create and edit forms with the policy (write access, allowed tools,
+ * tools and effects that need approval, approver, approval expiry). Never renders the Odoo secret,
+ * a password or a token hash. Renders only; routes decide who sees what and call connections/manage.ts.
  */
 
 import { clientSnippets } from '../../connections/client-snippets.js'
+import { AI_CLIENTS } from '../../connections/manage.js'
 import { EFFECT_KINDS, type EffectKind } from '../../domain/effects/effect.js'
 import { RECOMMENDED_APPROVAL_EFFECTS } from '../../domain/policy.js'
 import type { Connection } from '../../store/connections.js'
@@ -64,33 +67,43 @@ const EFFECT_HELP: Readonly<Record<EffectKind, string>> = {
 }
 
 export function connectionsPage(viewer: Viewer, connections: Connection[]): Html {
+  const admin = viewer.actor.is_admin
   return page({
-    title: 'Connections',
+    title: admin ? 'Connections' : 'My connections',
     viewer,
     section: 'connections',
-    body: html`<h1>Connections</h1>
-<p><a class="button" href="/connections/new">New connection</a></p>
+    body: html`<h1>${admin ? 'Connections' : 'My connections'}</h1>
+<p class="help">${
+      admin
+        ? 'Every connection. People connect their AI clients themselves; the token of a connection is only ever shown to its owner.'
+        : 'The AI clients connected to Countersign as you. Each acts in Odoo with your rights; what it may do without approval is set by the MCP administrators.'
+    }</p>
+<p><a class="button" href="/connections/connect">Connect an AI client</a>${
+      admin && html` <a class="button" href="/connections/new">New connection with an Odoo key you hold</a>`
+    }</p>
 ${
   connections.length === 0
     ? html`<p class="empty">No connections yet.</p>`
     : html`<div class="table-wrap"><table>
   <caption class="visually-hidden">Connections</caption>
-  <thead><tr><th scope="col">connection</th><th scope="col">status</th><th scope="col">acts as</th><th scope="col">policy from</th>
+  <thead><tr><th scope="col">connection</th><th scope="col">AI client</th><th scope="col">status</th><th scope="col">acts as</th><th scope="col">policy from</th>
     <th scope="col">write access</th><th scope="col">tools that need approval</th>
     <th scope="col">effects that need approval</th><th scope="col">approver</th>
-    <th scope="col">expiry (hours)</th><th scope="col">token</th><th scope="col">last used</th><th scope="col">requests</th></tr></thead>
+    <th scope="col">expiry (hours)</th><th scope="col">token</th><th scope="col">created</th><th scope="col">last used</th><th scope="col">requests</th></tr></thead>
   <tbody>${connections.map(
     (c) => html`<tr class="connection-${c.status}">
     <td><a href="/connections/${c.connection_id}">${c.name}</a> <span class="none">#${c.connection_id}</span></td>
+    <td>${c.ai_client ?? html`<span class="none">—</span>`}</td>
     <td><span class="badge badge-${c.status}">${c.status}</span></td>
     <td>${c.odoo_user_name} (${c.odoo_login})</td>
-    <td>${c.profile_id === null ? html`<span class="none">its own policy</span>` : html`<a href="/profiles/${c.profile_id}">${c.profile_name}</a>`}</td>
+    <td>${c.profile_id === null ? html`<span class="none">its own policy</span>` : admin ? html`<a href="/profiles/${c.profile_id}">${c.profile_name}</a>` : c.profile_name}</td>
     <td>${c.write_access ? 'on' : 'off'}</td>
     <td>${c.approval_tools.length > 0 ? c.approval_tools.join(', ') : html`<span class="none">none</span>`}</td>
     <td>${c.approval_effects.length > 0 ? c.approval_effects.join(', ') : html`<span class="none">none</span>`}</td>
     <td>${c.approver_login ?? html`<span class="none">any MCP administrator</span>`}</td>
     <td>${c.approval_expiry_hours}</td>
     <td><code>${c.token_prefix}…</code></td>
+    <td>${when(c.created_at)}</td>
     <td>${when(c.last_used_at)}</td>
     <td>${c.request_count}</td>
   </tr>`,
@@ -199,22 +212,146 @@ function details(viewer: Viewer, c: Connection): Html {
   <dl>
     <dt>status</dt><dd><span class="badge badge-${c.status}">${c.status}</span></dd>
     <dt>acts as</dt><dd>${c.odoo_user_name} (${c.odoo_login}, uid ${c.odoo_uid})</dd>
+    <dt>AI client</dt><dd>${c.ai_client ?? html`<span class="none">not given</span>`}</dd>
+    <dt>created by</dt><dd>${c.created_by ? c.created_by.login : 'the operator (command line)'}</dd>
+    <dt>Odoo API key</dt><dd>${
+      c.odoo_key_name
+        ? html`made by Countersign in Odoo, named <q>${c.odoo_key_name}</q> (listed in Odoo under Preferences → Account Security)`
+        : 'given to Countersign when the connection was made'
+    }</dd>
     <dt>token</dt><dd><code>${c.token_prefix}…</code> (only its hash is stored)</dd>
     <dt>created</dt><dd>${when(c.created_at)}</dd>
     <dt>last used</dt><dd>${when(c.last_used_at)}</dd>
     <dt>requests</dt><dd>${c.request_count}</dd>
     ${c.revoked_at && html`<dt>revoked</dt><dd>${when(c.revoked_at)}</dd>`}
   </dl>
-  ${
-    c.status === 'active' &&
-    html`<div class="buttons">
-    <form method="post" action="/connections/${c.connection_id}/rotate" data-confirm="Issue a new token? The current one stops working at once.">
-      ${hidden('_csrf', viewer.csrf)}<button type="submit">Rotate token</button></form>
+  ${actions(viewer, c)}
+</section>`
+}
+
+/**
+ * Rotate gives the owner a new token; for anyone else it revokes (connections/manage.ts), and the
+ * button says so. Re-issue is the owner's, for a revoked connection.
+ */
+function actions(viewer: Viewer, c: Connection): Html | null {
+  const own = viewer.actor.uid === c.odoo_uid
+  if (c.status !== 'active') {
+    return own
+      ? html`<div class="buttons">
+    <form method="post" action="/connections/${c.connection_id}/reissue" data-confirm="Make a new connection like this one, with a new token?">
+      ${hidden('_csrf', viewer.csrf)}<button type="submit">Re-issue</button></form>
+  </div>
+  <p class="help">Re-issue makes a new connection with the same name, AI client, policy and Odoo key, and shows you its token once.</p>`
+      : null
+  }
+  return html`<div class="buttons">
+    ${
+      own
+        ? html`<form method="post" action="/connections/${c.connection_id}/rotate" data-confirm="Issue a new token? The current one stops working at once.">
+      ${hidden('_csrf', viewer.csrf)}<button type="submit">Rotate token</button></form>`
+        : html`<form method="post" action="/connections/${c.connection_id}/rotate" data-confirm="This connection acts as ${c.odoo_login}: rotating it revokes it, and only ${c.odoo_login} can re-issue it. Go on?">
+      ${hidden('_csrf', viewer.csrf)}<button type="submit">Rotate (revokes: only the owner gets a new token)</button></form>`
+    }
     <form method="post" action="/connections/${c.connection_id}/revoke" data-confirm="Revoke this connection? Its AI client loses access at once.">
       ${hidden('_csrf', viewer.csrf)}<button type="submit" class="reject">Revoke</button></form>
   </div>`
-  }
-</section>`
+}
+
+/** The owner's view of their connection: the details and actions, the policy as read-only facts. */
+export function ownConnectionPage(viewer: Viewer, c: Connection, done?: string): Html {
+  return page({
+    title: `Connection ${c.name}`,
+    viewer,
+    section: 'connections',
+    body: html`<h1>Connection ${c.name}</h1>
+${done && banner('success', done)}
+${details(viewer, c)}
+<section class="group" aria-labelledby="policy-h"><h2 id="policy-h">What it may do</h2>
+  <p class="help">Set by the MCP administrators; you cannot change it here.</p>
+  <dl>
+    <dt>write access</dt><dd>${c.write_access ? 'on' : 'off'}</dd>
+    <dt>allowed tools</dt><dd>${c.allowed_tools.length > 0 ? c.allowed_tools.join(', ') : 'every tool write access permits'}</dd>
+    <dt>tools that need approval</dt><dd>${c.approval_tools.length > 0 ? c.approval_tools.join(', ') : html`<span class="none">none</span>`}</dd>
+    <dt>effects that need approval</dt><dd>${c.approval_effects.length > 0 ? c.approval_effects.join(', ') : html`<span class="none">none</span>`}</dd>
+    <dt>approver</dt><dd>${c.approver_login ?? 'any MCP administrator'}</dd>
+    <dt>approval expiry (hours)</dt><dd>${c.approval_expiry_hours}</dd>
+  </dl>
+</section>
+<p><a href="/connections">All my connections</a></p>`,
+  })
+}
+
+/** The form as typed to connect an AI client oneself (re-shown after an error, never the secrets). */
+export interface OwnForm {
+  name: string
+  /** One of AI_CLIENTS, or 'other' with `ai_client_other`. */
+  ai_client: string
+  ai_client_other: string
+  method: 'password' | 'api_key'
+}
+
+export const EMPTY_OWN_FORM: OwnForm = {
+  name: '',
+  ai_client: 'Claude Desktop',
+  ai_client_other: '',
+  method: 'password',
+}
+
+export function ownConnectionFormPage(viewer: Viewer, options: { form: OwnForm; error?: string }): Html {
+  const f = options.form
+  const option = (value: string, label: string) =>
+    html`<option value="${value}"${f.ai_client === value ? html` selected` : ''}>${label}</option>`
+  const radio = (value: OwnForm['method'], label: string) =>
+    html`<span class="check"><input type="radio" id="method-${value}" name="method" value="${value}"${
+      f.method === value ? html` checked` : ''
+    }><label for="method-${value}">${label}</label></span>`
+  return page({
+    title: 'Connect an AI client',
+    viewer,
+    section: 'connections',
+    body: html`<h1>Connect an AI client</h1>
+${options.error && banner('error', options.error)}
+<p class="help">The AI client will act in Odoo as you, ${viewer.actor.name} (${viewer.actor.login}), with your rights; what it may do without approval is set by the MCP administrators. You get a token to paste into the client, shown once.</p>
+<form class="connect" method="post" action="/connections/connect">
+  ${hidden('_csrf', viewer.csrf)}
+  <div class="field"><label for="name">Name</label>
+    <input id="name" name="name" required maxlength="200" value="${f.name}" aria-describedby="name-help">
+    <p id="name-help" class="help">For you to recognise it, e.g. “Claude on my laptop”.</p></div>
+  <div class="field"><label for="ai_client">AI client</label>
+    <select id="ai_client" name="ai_client">
+      ${AI_CLIENTS.map((c) => option(c, c))}
+      ${option('other', 'Other (type its name below)')}
+    </select></div>
+  <div class="field"><label for="ai_client_other">Other AI client</label>
+    <input id="ai_client_other" name="ai_client_other" maxlength="100" value="${f.ai_client_other}"></div>
+  <fieldset class="method"><legend>How Countersign gets an Odoo API key for you</legend>
+    ${radio('password', 'Make one for me with my Odoo password')}
+    ${radio('api_key', 'Use an Odoo API key I made')}
+  </fieldset>
+  <div class="field"><label for="password">Your Odoo password</label>
+    <input id="password" name="password" type="password" maxlength="1000" autocomplete="current-password" aria-describedby="password-help">
+    <p id="password-help" class="help">Countersign uses it once, to make an Odoo API key named after the AI client under your Odoo user (Odoo's identity check), and keeps only that key, encrypted. Never stored.</p></div>
+  <div class="field"><label for="odoo_api_key">Or: an Odoo API key you made</label>
+    <input id="odoo_api_key" name="odoo_api_key" type="password" maxlength="1000" autocomplete="off" aria-describedby="key-help">
+    <p id="key-help" class="help">From Odoo: Preferences → Account Security → New API Key. It must be yours; checked against Odoo now, then stored encrypted.</p></div>
+  <button type="submit">Connect</button>
+</form>`,
+  })
+}
+
+/** What rotating someone else's connection gives: the connection revoked, and no token. */
+export function revokedByRotationPage(viewer: Viewer, c: Connection): Html {
+  return page({
+    title: 'Connection revoked',
+    viewer,
+    section: 'connections',
+    body: html`<h1>Connection ${c.name} revoked</h1>
+${banner(
+  'info',
+  html`This connection acts as ${c.odoo_user_name} (${c.odoo_login}), not as you, so rotating it revoked it and issued no new token: nobody but its owner gets a credential for their Odoo identity. Its token no longer works; ${c.odoo_login} can re-issue it from their own console (Connections → the connection → Re-issue).`,
+)}
+<p><a href="/connections/${c.connection_id}">Back to the connection</a> · <a href="/connections">All connections</a></p>`,
+  })
 }
 
 export function tokenPage(

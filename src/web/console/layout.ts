@@ -1,6 +1,6 @@
 /**
  * The page shell every console page shares: head (viewport, CSRF token for the script, stylesheet,
- * the one deferred script), skip link, navigation (Connections, Profiles and Audit log only
+ * the one deferred script), skip link, navigation (everyone's own Connections; Profiles and the Audit log only
  * for MCP administrators), the signed-in person with a log-out form, and banners. Plus small formatting
  * helpers the views share. Renders only; does not decide who may see what.
  */
@@ -56,13 +56,8 @@ function navigation(viewer: Viewer, section: Section | undefined): Html {
     html`<li><a href="${href}"${section === key ? html` aria-current="page"` : ''}>${label}</a></li>`
   return html`<nav aria-label="Main"><ul>
     ${link('/approvals', 'Approvals', 'approvals')}
-    ${
-      viewer.actor.is_admin && [
-        link('/connections', 'Connections', 'connections'),
-        link('/profiles', 'Profiles', 'profiles'),
-        link('/audit', 'Audit log', 'audit'),
-      ]
-    }
+    ${link('/connections', 'Connections', 'connections')}
+    ${viewer.actor.is_admin && [link('/profiles', 'Profiles', 'profiles'), link('/audit', 'Audit log', 'audit')]}
   </ul></nav>
   <form class="logout" method="post" action="/logout">
     <input type="hidden" name="_csrf" value="${viewer.csrf}">

@@ -19,6 +19,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { SESSION_ENDED } from '../../domain/odoo-account.js'
 import type { Runtime } from '../../runtime.js'
 import { HttpError, notFound, tooManyPosts, unauthenticated } from '../errors.js'
+import type { LoginLimiter } from '../login-limit.js'
 import type { OdooLogin } from '../odoo-login.js'
 import { approvalRoutes } from './approval-routes.js'
 import { auditRoutes } from './audit-routes.js'
@@ -34,6 +35,8 @@ import type { ConsoleSession, Sessions } from './sessions.js'
 export interface ConsoleOptions {
   runtime: Runtime
   login: OdooLogin
+  /** The login limit, also for the Odoo passwords and keys people type to connect an AI client. */
+  limiter: LoginLimiter
   sessions: Sessions
   /** Odoo confirming a session's user again (before changes, and every few minutes). */
   check: SessionCheck
@@ -153,6 +156,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleOption
     await secured.register(connectionRoutes, {
       runtime: options.runtime,
       sessions,
+      limiter: options.limiter,
       public_url: options.public_url,
     })
     await secured.register(profileRoutes, { runtime: options.runtime, sessions })
