@@ -14,7 +14,7 @@ import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { ApprovalRequest, OdooPerson } from '../domain/approval-request.js'
 import { EFFECT_KINDS } from '../domain/effects/effect.js'
-import { type ConnectionPolicy, DEFAULT_OWN_POLICY, loosenings } from '../domain/policy.js'
+import { type ConnectionPolicy, loosenings } from '../domain/policy.js'
 import { odooSecretContext, policyOf } from '../mcp/principal.js'
 import { apiKeyName, issueApiKey, removeApiKeys } from '../odoo/api-keys.js'
 import { OdooError } from '../odoo/errors.js'
@@ -34,6 +34,8 @@ import type { SecretBox } from '../store/secret-box.js'
 import type { Database } from '../store/tables.js'
 import { hashToken, newConnectionToken, tokenPrefix } from '../store/tokens.js'
 import { ODOO_TOOL_NAMES } from '../tools/catalog.js'
+import { ConnectionError } from './connection-error.js'
+import { newConnectionPolicy, pickProfile } from './usable-profiles.js'
 
 export interface ManageDeps {
   db: Kysely<Database>
@@ -47,6 +49,9 @@ export interface ManageDeps {
    */
   requestsReassigned?: (moved: ApprovalRequest[], by: string) => Promise<void>
 }
+
+/** Connecting oneself also reads which profiles one may use (has_group's shape differs by version). */
+export type OwnDeps = ManageDeps & { odoo_major: number }
 
 /** Who makes a change: an Odoo user in the console, or the operator at the command line. */
 export type Changer = { kind: 'operator' } | { kind: 'user'; uid: number; login: string }
@@ -63,17 +68,7 @@ export const AI_CLIENTS: readonly string[] = Object.freeze([
   'ChatGPT',
 ])
 
-/**
- * The policy of a connection someone makes for themselves. One place, so that administrator-defined
- * profiles can replace it: for now DEFAULT_OWN_POLICY for everyone.
- */
-export function ownConnectionPolicy(_owner: Owner): ConnectionPolicy {
-  return { ...DEFAULT_OWN_POLICY }
-}
-
-export class ConnectionError extends Error {
-  override name = 'ConnectionError'
-}
+export { ConnectionError }
 
 const toolName = z.enum(ODOO_TOOL_NAMES as [string, ...string[]])
 
@@ -129,6 +124,8 @@ export const ownInput = z
         message:
           'paste an Odoo API key (40 characters from Preferences → Account Security), not a password; to use your password, choose that option instead',
       }),
+    /** The profile picked; absent: the default profile of people like them. */
+    profile_id: z.number().int().positive().optional(),
   })
   .strict()
   .refine((i) => Boolean(i.password) !== Boolean(i.odoo_api_key), {
@@ -211,12 +208,13 @@ export async function createConnection(
 
 /**
  * A connection `owner` makes for themselves, acting as themselves in Odoo with the policy
- * ownConnectionPolicy gives them. With their password, Countersign makes an Odoo API key named for
+ * the profile they picked among those they may use (usable-profiles.ts; the default when they did
+ * not pick). With their password, Countersign makes an Odoo API key named for
  * the AI client (odoo/api-keys.ts) and stores that key, encrypted; the password is used for that
  * alone. With a pasted key, Odoo must accept it for the owner's own login and uid. Audited.
  */
 export async function createOwnConnection(
-  deps: ManageDeps,
+  deps: OwnDeps,
   raw: unknown,
   owner: Owner,
 ): Promise<{ connection: Connection; token: string }> {
@@ -257,8 +255,14 @@ export async function createOwnConnection(
 }
 
 async function storeOwnConnection(
-  deps: ManageDeps,
-  input: { name: string; ai_client: string; secret: string; odoo_key_name: string | null },
+  deps: OwnDeps,
+  input: {
+    name: string
+    ai_client: string
+    secret: string
+    odoo_key_name: string | null
+    profile_id?: number | undefined
+  },
   owner: Owner,
 ): Promise<{ connection: Connection; token: string }> {
   const { secret, odoo_key_name } = input
@@ -283,7 +287,8 @@ async function storeOwnConnection(
     ids: [session.uid],
     kwargs: { fields: ['name'] },
   })
-  const policy = ownConnectionPolicy(owner)
+  // Picked here, with the session Odoo just opened: which profiles they may use is asked as them.
+  const profile = await pickProfile(deps, session, input.profile_id)
   const token = newConnectionToken()
   const now = deps.clock()
   const connection = await deps.db.transaction().execute(async (trx) => {
@@ -297,7 +302,7 @@ async function storeOwnConnection(
         token_hash: hashToken(token),
         token_prefix: tokenPrefix(token),
         odoo_secret_enc: deps.secrets.seal(secret, odooSecretContext(owner.uid)),
-        ...policyColumns(policy),
+        ...newConnectionPolicy(profile),
         ai_client: input.ai_client,
         created_by: owner,
         odoo_key_name,
@@ -361,6 +366,7 @@ export async function reissue(
         token_prefix: tokenPrefix(token),
         odoo_secret_enc: current.odoo_secret_enc,
         ...policyColumns(policyOf(current)),
+        profile_id: current.profile_id,
         ai_client: current.ai_client,
         created_by: owner,
         odoo_key_name: current.odoo_key_name,

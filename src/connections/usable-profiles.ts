@@ -10,7 +10,7 @@ import type { OdooSession } from '../odoo/types.js'
 import type { NewConnection } from '../store/connections.js'
 import { listProfiles } from '../store/profiles.js'
 import type { Database } from '../store/tables.js'
-import { ConnectionError } from './manage.js'
+import { ConnectionError } from './connection-error.js'
 
 /** What reading a person's usable profiles needs: the store, and Odoo's version (has_group's shape). */
 export interface UsableProfilesDeps {

@@ -272,4 +272,57 @@ describe('connections people make for themselves', () => {
     expect(right.status).toBe(429)
     expect(await connectionCount(admin)).toBe(before)
   })
+
+  it('a person picks a policy profile of their groups; one of other groups is refused and leaves no key', async () => {
+    const profile = (name: string, group: string, approval_tools: string[]) => ({
+      name,
+      description: `For ${name}`,
+      odoo_groups: group,
+      write_access: 'on',
+      approval_tools,
+      approval_effects: ['delete'],
+      approver_login: '',
+      approval_expiry_hours: '2',
+    })
+    expect(
+      (await admin.post('/profiles', profile('Sales', 'sales_team.group_sale_salesman', ['delete_record'])))
+        .status,
+    ).toBe(303)
+    expect(
+      (await admin.post('/profiles', profile('Managers', 'sales_team.group_sale_manager', []))).status,
+    ).toBe(303)
+    const form = (await demo.get('/connections/connect')).text
+    const ids = Object.fromEntries(
+      [...form.matchAll(/<option value="(\d+)">(\w+) \(for /g)].map((m) => [m[2], m[1]]),
+    )
+    expect(Object.keys(ids).sort()).toEqual(['Managers', 'Sales'])
+
+    const before = { connections: await connectionCount(admin), keys: (await odooKeys()).length }
+    const refused = await demo.post('/connections/connect', {
+      name: 'As a manager',
+      ai_client: 'Cursor',
+      method: 'password',
+      password: 'demo',
+      profile: ids.Managers as string,
+    })
+    expect(refused.status).toBe(422)
+    expect(refused.text).toContain('you may not use this profile')
+    expect({ connections: await connectionCount(admin), keys: (await odooKeys()).length }).toEqual(before)
+
+    const created = await demo.post('/connections/connect', {
+      name: 'As a salesman',
+      ai_client: 'Cursor',
+      method: 'password',
+      password: 'demo',
+      profile: ids.Sales as string,
+    })
+    expect(created.status).toBe(200)
+    const token = TOKEN.exec(created.text)?.[1] as string
+    const id = ID.exec(created.text)?.[1] as string
+    const page = (await admin.get(`/connections/${id}`)).text
+    expect(page).toContain(`takes its policy from profile <a href="/profiles/${ids.Sales}">Sales</a>`)
+    const client = await mcpHttpClient(d.server.url, token, 'modern', cleanups)
+    const names = (await client.listTools()).tools.map((t) => t.name)
+    expect(names).toContain('delete_record')
+  })
 })

@@ -14,7 +14,7 @@ import {
   ConnectionError,
   createConnection,
   createOwnConnection,
-  type ManageDeps,
+  type OwnDeps,
   type Owner,
   reissue,
   revoke,
@@ -56,7 +56,8 @@ export async function connectionRoutes(
   options: { runtime: Runtime; sessions: Sessions; limiter: LoginLimiter; public_url: string },
 ): Promise<void> {
   const { runtime, sessions } = options
-  const deps: ManageDeps = {
+  const deps: OwnDeps = {
+    odoo_major: runtime.odoo_major,
     db: runtime.store.db,
     odoo: runtime.odoo,
     secrets: runtime.secrets,
@@ -111,7 +112,13 @@ export async function connectionRoutes(
   })
 
   app.get('/connections/connect', async (request, reply) =>
-    sendPage(reply, ownConnectionFormPage(viewerOf(request, sessions), { form: EMPTY_OWN_FORM })),
+    sendPage(
+      reply,
+      ownConnectionFormPage(viewerOf(request, sessions), {
+        form: EMPTY_OWN_FORM,
+        profiles: await listProfiles(runtime.store.db),
+      }),
+    ),
   )
 
   app.post('/connections/connect', async (request, reply) => {
@@ -131,7 +138,12 @@ export async function connectionRoutes(
       await attempt.count()
       const created = await createOwnConnection(
         deps,
-        { name: form.name, ai_client, ...secret },
+        {
+          name: form.name,
+          ai_client,
+          ...secret,
+          ...(form.profile !== '' && { profile_id: Number(form.profile) }),
+        },
         owner(viewer),
       )
       await attempt.succeeded()
@@ -141,7 +153,15 @@ export async function connectionRoutes(
       // Only Odoo refusing the password or key counts against the limit; bad input or a fault does not.
       if (!(isOdooError(error) && error.kind === 'authentication_failed')) await attempt.undecided()
       const refusal = ownProblem(error)
-      return again(reply, refusal, ownConnectionFormPage(viewer, { form, error: refusal.message }))
+      return again(
+        reply,
+        refusal,
+        ownConnectionFormPage(viewer, {
+          form,
+          error: refusal.message,
+          profiles: await listProfiles(runtime.store.db),
+        }),
+      )
     }
   })
 
@@ -265,6 +285,8 @@ function ownFormOf(body: Record<string, unknown>): OwnForm {
     ai_client: text(body.ai_client),
     ai_client_other: text(body.ai_client_other),
     method: body.method === 'api_key' ? 'api_key' : 'password',
+    // Digits or nothing: anything else would reach the check as NaN and be refused as no profile.
+    profile: /^[1-9][0-9]{0,9}$/.test(text(body.profile)) ? text(body.profile) : '',
   }
 }
 

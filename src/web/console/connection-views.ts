@@ -288,6 +288,8 @@ export interface OwnForm {
   ai_client: string
   ai_client_other: string
   method: 'password' | 'api_key'
+  /** The profile_id picked, as typed; '' for the default one. */
+  profile: string
 }
 
 export const EMPTY_OWN_FORM: OwnForm = {
@@ -295,9 +297,13 @@ export const EMPTY_OWN_FORM: OwnForm = {
   ai_client: 'Claude Desktop',
   ai_client_other: '',
   method: 'password',
+  profile: '',
 }
 
-export function ownConnectionFormPage(viewer: Viewer, options: { form: OwnForm; error?: string }): Html {
+export function ownConnectionFormPage(
+  viewer: Viewer,
+  options: { form: OwnForm; error?: string; profiles: readonly StoredProfile[] },
+): Html {
   const f = options.form
   const option = (value: string, label: string) =>
     html`<option value="${value}"${f.ai_client === value ? html` selected` : ''}>${label}</option>`
@@ -324,6 +330,7 @@ ${options.error && banner('error', options.error)}
     </select></div>
   <div class="field"><label for="ai_client_other">Other AI client</label>
     <input id="ai_client_other" name="ai_client_other" maxlength="100" value="${f.ai_client_other}"></div>
+  ${profilePicker(f, options.profiles)}
   <fieldset class="method"><legend>How Countersign gets an Odoo API key for you</legend>
     ${radio('password', 'Make one for me with my Odoo password')}
     ${radio('api_key', 'Use an Odoo API key I made')}
@@ -337,6 +344,26 @@ ${options.error && banner('error', options.error)}
   <button type="submit">Connect</button>
 </form>`,
   })
+}
+
+/**
+ * The policy profiles to pick from. Every profile is listed with the groups it is for: which ones
+ * this person may use is asked of Odoo as them, which needs the password or key they are about to
+ * give, so the choice is checked when they submit (usable-profiles.ts pickProfile).
+ */
+function profilePicker(f: OwnForm, profiles: readonly StoredProfile[]): Html {
+  if (profiles.length === 0)
+    return html`<p class="help">What it may do: every tool; deleting, archiving, changing states, sending and other methods wait for an MCP administrator's approval (the default while administrators have defined no profiles).</p>`
+  const option = (value: string, label: string) =>
+    html`<option value="${value}"${f.profile === value ? html` selected` : ''}>${label}</option>`
+  const forWhom = (p: StoredProfile) =>
+    p.is_default ? 'everyone' : p.odoo_groups.length > 0 ? p.odoo_groups.join(', ') : 'nobody yet'
+  return html`<div class="field"><label for="profile">Policy profile</label>
+    <select id="profile" name="profile" aria-describedby="profile-help">
+      ${option('', 'The default profile')}
+      ${profiles.map((p) => option(String(p.profile_id), `${p.name} (for ${forWhom(p)})`))}
+    </select>
+    <p id="profile-help" class="help">What the AI client may do without approval, as the MCP administrators defined it. You may use a profile of one of your Odoo groups; Odoo is asked when you connect.</p></div>`
 }
 
 /** What rotating someone else's connection gives: the connection revoked, and no token. */
