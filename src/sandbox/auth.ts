@@ -27,6 +27,12 @@ export function generateApiKey(): string {
 
 export class Credentials {
   private readonly byUid = new Map<number, UserSecrets>()
+  /**
+   * Keys made through `make_key`, each by the id of its `res.users.apikeys` row (which holds name,
+   * owner and date, never the key): removing the row, or a rolled-back transaction that never kept
+   * it, ends the key, as deleting Odoo's row does.
+   */
+  private readonly issued = new Map<string, number>()
 
   constructor(private readonly store: Store) {}
 
@@ -46,6 +52,13 @@ export class Credentials {
     return key
   }
 
+  /** `res.users.apikeys._generate`: a new key for the row `apikey_id` (its owner is the row's user_id). */
+  issueApiKey(apikey_id: number): string {
+    const key = generateApiKey()
+    this.issued.set(key, apikey_id)
+    return key
+  }
+
   private active(uid: number): boolean {
     const row = this.store.get('res.users', uid)
     return Boolean(row && row.active !== false)
@@ -61,6 +74,12 @@ export class Credentials {
   uidOfApiKey(key: string): number | null {
     for (const [uid, secrets] of this.byUid) {
       if (this.active(uid) && secrets.api_keys.some((k) => same(k, key))) return uid
+    }
+    for (const [issued, apikey_id] of this.issued) {
+      if (!same(issued, key)) continue
+      const row = this.store.get('res.users.apikeys', apikey_id)
+      const uid = typeof row?.user_id === 'number' ? row.user_id : null
+      return uid !== null && this.active(uid) ? uid : null
     }
     return null
   }

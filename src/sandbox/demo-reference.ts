@@ -79,7 +79,7 @@ export function seedReference(store: Store): void {
       name: def.description,
       model: def.name,
       state: 'base',
-      transient: false,
+      transient: Boolean(def.transient),
       is_mail_thread: Boolean(def.mail_thread),
     }
     const row = insertRow(store, 'ir.model', values, IR_MODEL_IDS[def.name])

@@ -6,7 +6,7 @@
  * serialise results and errors (jsonrpc.ts, json2.ts).
  */
 import { BASE_METHODS } from './base-methods.js'
-import { makeEnv, type SandboxState } from './env.js'
+import { makeEnv, type RequestSession, type SandboxState } from './env.js'
 import { accessError, attributeError, HttpException, OdooException, typeError, userError } from './errors.js'
 import type { MethodDef, ParamSpec } from './fields.js'
 import { MAIL_THREAD_METHODS } from './models/mail-thread.js'
@@ -26,6 +26,8 @@ export interface Call {
   /** JSON-2 `ids`. */
   ids?: unknown
   context?: Record<string, unknown>
+  /** The web login's session the call came with; absent: a session for this call alone. */
+  request?: RequestSession
 }
 
 export interface CallResult {
@@ -134,7 +136,7 @@ export async function executeCall(
   if (writes) await counters.waitIfHeld(model, method)
   const uid = call.authenticate()
   const prepared = prepare(state, call)
-  const env = makeEnv(state, uid, prepared.context)
+  const env = makeEnv(state, uid, prepared.context, call.request)
   const value = state.store.atomically(() => prepared.def.run(env, prepared.ids, prepared.args, model))
   if (writes) counters.apply(model, method)
   return { value, def: prepared.def }

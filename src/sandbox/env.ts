@@ -21,15 +21,30 @@ export interface SandboxState {
   now(): Date
 }
 
+/**
+ * The part of Odoo's `request.session` a method reads: when the user last passed an identity check
+ * (`check_identity`, 10 minutes). A web login's session keeps it between calls; any other request
+ * has a session of its own that lasts that one call (`/jsonrpc` never saves its session).
+ */
+export interface RequestSession {
+  identity_check_last: number
+}
+
 export interface Env {
   readonly state: SandboxState
   readonly uid: number
   readonly su: boolean
   readonly context: Readonly<Record<string, unknown>>
+  readonly request: RequestSession
 }
 
-export function makeEnv(state: SandboxState, uid: number, context: Record<string, unknown> = {}): Env {
-  return { state, uid, su: false, context }
+export function makeEnv(
+  state: SandboxState,
+  uid: number,
+  context: Record<string, unknown> = {},
+  request: RequestSession = { identity_check_last: 0 },
+): Env {
+  return { state, uid, su: false, context, request }
 }
 
 export function sudo(env: Env): Env {

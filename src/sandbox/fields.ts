@@ -87,6 +87,8 @@ export interface ModelDef {
   rec_names_search?: readonly string[]
   fields: Record<string, FieldDef>
   display_name?: (row: Row, env: Env) => string
+  /** A TransientModel (a wizard): listed in `ir.model` as transient. */
+  transient?: boolean
   /** Inherits mail.thread: chatter, message_post, activities. */
   mail_thread?: boolean
   /** `_mail_post_access`: the right needed on the document to post on it (Odoo default: write). */

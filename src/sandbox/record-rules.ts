@@ -27,6 +27,37 @@ const CUSTOMER_INVOICES = ['move_type', 'in', ['out_invoice', 'out_refund']]
 
 const RULES: readonly Rule[] = [
   {
+    name: 'users can only access their own id check',
+    model: 'res.users.identitycheck',
+    groups: [],
+    domain: (uid) => [['create_uid', '=', uid]],
+  },
+  // A transient model's records are their creator's alone (`_transient` access in models.py).
+  {
+    name: 'own API key descriptions',
+    model: 'res.users.apikeys.description',
+    groups: [],
+    domain: (uid) => [['create_uid', '=', uid]],
+  },
+  {
+    name: "Public users can't interact with keys at all",
+    model: 'res.users.apikeys',
+    groups: ['base.group_public'],
+    domain: () => [[0, '=', 1]],
+  },
+  {
+    name: 'Users can read and delete their own keys',
+    model: 'res.users.apikeys',
+    groups: ['base.group_portal', 'base.group_user'],
+    domain: (uid) => [['user_id', '=', uid]],
+  },
+  {
+    name: 'Administrators can view user keys to revoke them',
+    model: 'res.users.apikeys',
+    groups: ['base.group_system'],
+    domain: ALL,
+  },
+  {
     name: 'Personal Orders',
     model: 'sale.order',
     groups: ['sales_team.group_sale_salesman'],

@@ -65,8 +65,10 @@ export async function handleWebLogin(
     return { body: { jsonrpc: '2.0', id }, headers: {} }
   }
   if (path.startsWith('/web/dataset/call_kw')) {
-    const uid = sessions.userOf(sessionCookie(cookie ?? undefined))
-    if (uid === null) return { body: sessionExpired(id), headers: {} }
+    const sid = sessionCookie(cookie ?? undefined)
+    const uid = sessions.userOf(sid)
+    const request = sessions.requestSession(sid)
+    if (uid === null || request === null) return { body: sessionExpired(id), headers: {} }
     const args = Array.isArray(params.args) ? params.args : []
     const kwargs = (
       typeof params.kwargs === 'object' && params.kwargs !== null ? params.kwargs : {}
@@ -88,8 +90,9 @@ export async function handleWebLogin(
               ids: args[0],
               kwargs: named,
               context: (context ?? {}) as Record<string, unknown>,
+              request,
             }
-          : { protocol: 'jsonrpc', authenticate: () => uid, model, method, args, kwargs },
+          : { protocol: 'jsonrpc', authenticate: () => uid, model, method, args, kwargs, request },
       )
       const result = downgrade(value, Boolean(def.api_create), def.returns, args)
       return {

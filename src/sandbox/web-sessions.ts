@@ -17,6 +17,7 @@
  * store: Odoo does not tell the client, calls just go back to listing databases.
  */
 import { randomBytes } from 'node:crypto'
+import type { RequestSession } from './env.js'
 
 /** Odoo 17's werkzeug session ids: 40 hex digits. */
 const SESSION_ID = /^[a-f0-9]{40}$/
@@ -25,6 +26,8 @@ const SESSION_LIFETIME_S = 60 * 60 * 24 * 7
 interface SessionData {
   db: string | null
   uid: number | null
+  /** `request.session['identity-check-last']`, seconds since the epoch (0: never). */
+  identity_check_last?: number
 }
 
 export interface WebAnswer {
@@ -94,6 +97,20 @@ export class WebSessions {
   /** The user of the saved session a cookie names (`/web/dataset/call_kw`), or null. */
   userOf(cookie: string | null): number | null {
     return cookie === null ? null : (this.saved.get(cookie)?.uid ?? null)
+  }
+
+  /** The session a cookie names as `request.session` for a call (env.ts), or null when none is saved. */
+  requestSession(cookie: string | null): RequestSession | null {
+    const data = cookie === null ? undefined : this.saved.get(cookie)
+    if (!data) return null
+    return {
+      get identity_check_last() {
+        return data.identity_check_last ?? 0
+      },
+      set identity_check_last(value: number) {
+        data.identity_check_last = value
+      },
+    }
   }
 
   /** `/web/session/destroy`. */

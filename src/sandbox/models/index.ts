@@ -6,6 +6,7 @@ import type { ModelDef } from '../fields.js'
 import { accountMove } from './account.js'
 import { accountMoveLine } from './account-line.js'
 import { mailActivity, mailActivityType } from './activity.js'
+import { resUsersApikeys, resUsersApikeysDescription, resUsersIdentitycheck } from './apikeys.js'
 import { irModel, irModelData, resCompany, resCountry, resCurrency, resGroups, resUsers } from './base.js'
 import { mailMail, mailMessage, mailMessageSubtype, mailTemplate } from './mail.js'
 import { mailingContact, mailingList, mailingSubscription } from './mailing.js'
@@ -39,4 +40,7 @@ export const MODELS: readonly { module: string; def: ModelDef }[] = [
   { module: 'mass_mailing', def: mailingList },
   { module: 'mass_mailing', def: mailingContact },
   { module: 'mass_mailing', def: mailingSubscription },
+  { module: 'base', def: resUsersIdentitycheck },
+  { module: 'base', def: resUsersApikeysDescription },
+  { module: 'base', def: resUsersApikeys },
 ]
