@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { ApprovalRequest, OdooPerson } from '../domain/approval-request.js'
 import { EFFECT_KINDS } from '../domain/effects/effect.js'
-import { loosenings } from '../domain/policy.js'
+import { type ConnectionPolicy, loosenings } from '../domain/policy.js'
 import { odooSecretContext, policyOf } from '../mcp/principal.js'
 import type { OdooClient, OdooSession } from '../odoo/types.js'
 import { reassignPending } from '../store/approval-transitions.js'
@@ -24,6 +24,7 @@ import {
   rotateConnectionToken,
   updateConnectionPolicy,
 } from '../store/connections.js'
+import { deleteOauthGrant } from '../store/oauth-records.js'
 import type { SecretBox } from '../store/secret-box.js'
 import type { Database } from '../store/tables.js'
 import { hashToken, newConnectionToken, tokenPrefix } from '../store/tokens.js'
@@ -233,12 +234,76 @@ export async function updateConnection(
   return updated
 }
 
+/**
+ * The connection an MCP client was authorised for over OAuth (oauth/consent-routes.ts), owned by the
+ * person who consented and acting with the Odoo API key just made for them. Its bearer is an OAuth
+ * access token of `oauth_grant_id`; its `token_hash` is that of a random value nobody ever sees.
+ */
+export async function createOAuthConnection(
+  deps: Pick<ManageDeps, 'db' | 'secrets' | 'clock'>,
+  input: {
+    name: string
+    owner: OdooPerson
+    odoo_api_key: string
+    policy: ConnectionPolicy
+    oauth_client_id: string
+    oauth_grant_id: string
+  },
+): Promise<Connection> {
+  const unused = newConnectionToken()
+  const now = deps.clock()
+  const { policy, owner } = input
+  return deps.db.transaction().execute(async (trx) => {
+    const created = await insertConnection(
+      trx,
+      {
+        name: input.name.slice(0, 200),
+        odoo_uid: owner.uid,
+        odoo_login: owner.login,
+        odoo_user_name: owner.name,
+        token_hash: hashToken(unused),
+        token_prefix: 'oauth',
+        odoo_secret_enc: deps.secrets.seal(input.odoo_api_key, odooSecretContext(owner.uid)),
+        write_access: policy.write_access,
+        allowed_tools: [...policy.allowed_tools],
+        approval_tools: [...policy.approval_tools],
+        approval_effects: [...policy.approval_effects],
+        approver_uid: policy.approver?.uid ?? null,
+        approver_login: policy.approver?.login ?? null,
+        approver_name: policy.approver?.name ?? null,
+        approval_expiry_hours: policy.approval_expiry_hours,
+        oauth_client_id: input.oauth_client_id,
+        oauth_grant_id: input.oauth_grant_id,
+      },
+      now,
+    )
+    await appendAudit(trx, {
+      at: now,
+      event: 'connection_created',
+      outcome: 'ok',
+      connection_id: created.connection_id,
+      actor_uid: owner.uid,
+      actor_login: owner.login,
+      detail: {
+        name: created.name,
+        owner: created.odoo_login,
+        oauth_client_id: input.oauth_client_id,
+        ...policyDetail(created),
+      },
+    })
+    return created
+  })
+}
+
 export async function revoke(deps: ManageDeps, connection_id: number, by: Changer): Promise<void> {
   const now = deps.clock()
   await deps.db.transaction().execute(async (trx) => {
     if (!(await revokeConnection(trx, connection_id, now))) {
       throw new ConnectionError(`no active connection ${connection_id} (unknown or already revoked)`)
     }
+    // An OAuth connection's tokens go with it (the status check at /mcp refuses them anyway).
+    const revoked = await getConnection(trx, connection_id)
+    if (revoked?.oauth_grant_id) await deleteOauthGrant(trx, revoked.oauth_grant_id)
     await appendAudit(trx, {
       at: now,
       event: 'connection_revoked',

@@ -39,6 +39,10 @@ export interface Connection {
   revoked_at: Date | null
   last_used_at: Date | null
   request_count: number
+  /** The OAuth client an MCP client was authorised as (src/oauth/); null for a token connection. */
+  oauth_client_id: string | null
+  /** The oidc-provider grant whose access tokens act as this connection; null for a token connection. */
+  oauth_grant_id: string | null
 }
 
 /** What the caller decides at creation; ids, times, status and counters are the store's. */
@@ -59,7 +63,8 @@ export type NewConnection = Pick<
   | 'approver_login'
   | 'approver_name'
   | 'approval_expiry_hours'
->
+> &
+  Partial<Pick<Connection, 'oauth_client_id' | 'oauth_grant_id'>>
 
 /**
  * The connection's approver now (null: nobody), read in the transaction that files a request. On
@@ -116,6 +121,8 @@ export function connectionFromRow(row: Selectable<ConnectionTable>): Connection 
     revoked_at: toDateOrNull(row.revoked_at),
     last_used_at: toDateOrNull(row.last_used_at),
     request_count: row.request_count,
+    oauth_client_id: row.oauth_client_id,
+    oauth_grant_id: row.oauth_grant_id,
   }
 }
 
@@ -165,6 +172,8 @@ export async function insertConnection(
       approver_login: input.approver_login,
       approver_name: input.approver_name,
       approval_expiry_hours: input.approval_expiry_hours,
+      oauth_client_id: input.oauth_client_id ?? null,
+      oauth_grant_id: input.oauth_grant_id ?? null,
       status: 'active',
       created_at: iso(now),
       updated_at: iso(now),
@@ -198,6 +207,20 @@ export async function getConnectionByTokenHash(
   let query = db.selectFrom('connection').selectAll().where('token_hash', '=', token_hash)
   if (status !== 'any') query = query.where('status', '=', status)
   const row = await query.executeTakeFirst()
+  return row && connectionFromRow(row)
+}
+
+/** The active connection an OAuth grant acts as (src/oauth/bearer.ts); a revoked one finds nothing. */
+export async function getActiveConnectionByGrant(
+  db: Kysely<Database>,
+  oauth_grant_id: string,
+): Promise<Connection | undefined> {
+  const row = await db
+    .selectFrom('connection')
+    .selectAll()
+    .where('oauth_grant_id', '=', oauth_grant_id)
+    .where('status', '=', 'active')
+    .executeTakeFirst()
   return row && connectionFromRow(row)
 }
 

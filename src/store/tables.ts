@@ -40,6 +40,10 @@ export interface ConnectionTable {
   revoked_at: string | null
   last_used_at: string | null
   request_count: ColumnType<number, number | undefined, number>
+  /** The OAuth client (client_id) an MCP client was authorised as (migration 0012); null for a token connection. */
+  oauth_client_id: ColumnType<string | null, string | null | undefined, string | null>
+  /** The oidc-provider grant whose tokens act as this connection (migration 0012). */
+  oauth_grant_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ApprovalRequestTable {
@@ -129,10 +133,29 @@ export interface ApprovalRequestPreviewTable {
   preview: string
 }
 
+/**
+ * What the OAuth authorization server keeps (migration 0012; src/oauth/adapter.ts): one row per
+ * oidc-provider object. Codes and tokens are keyed by the SHA-256 of their value, never the value.
+ */
+export interface OauthRecordTable {
+  /** The oidc-provider model: 'Session', 'Interaction', 'Grant', 'Client', 'AccessToken', … */
+  model: string
+  id: string
+  /** The object as JSON text. */
+  payload: string
+  grant_id: string | null
+  uid: string | null
+  user_code: string | null
+  /** When the object expires (ISO text); null: it does not. */
+  expires_at: string | null
+  consumed_at: string | null
+}
+
 export interface Database {
   connection: ConnectionTable
   approval_request: ApprovalRequestTable
   approval_request_preview: ApprovalRequestPreviewTable
   audit_log: AuditLogTable
   login_throttle: LoginThrottleTable
+  oauth_record: OauthRecordTable
 }

@@ -31,6 +31,8 @@ describeEachEngine('connections', (engine, t) => {
       revoked_at: null,
       last_used_at: null,
       request_count: 0,
+      oauth_client_id: null,
+      oauth_grant_id: null,
     }
     expect(created).toEqual(expected)
     expect(await getConnection(t.store.db, created.connection_id)).toEqual(expected)

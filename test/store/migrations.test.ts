@@ -16,7 +16,14 @@ import {
 } from '../helpers/databases.js'
 import { runWorkers } from './threads.js'
 
-const TABLES = ['approval_request', 'approval_request_preview', 'audit_log', 'connection', 'login_throttle']
+const TABLES = [
+  'approval_request',
+  'approval_request_preview',
+  'audit_log',
+  'connection',
+  'login_throttle',
+  'oauth_record',
+]
 const ALL = Object.keys(MIGRATIONS)
 const LATEST = ALL[ALL.length - 1]
 const INDEXES = [
@@ -30,7 +37,11 @@ const INDEXES = [
   'audit_log_at_idx',
   'audit_log_connection_idx',
   'audit_log_request_idx',
+  'connection_oauth_grant_idx',
   'login_throttle_window_idx',
+  'oauth_record_expires_idx',
+  'oauth_record_grant_idx',
+  'oauth_record_uid_idx',
 ]
 
 async function indexNames<DB>(db: Kysely<DB>, engine: Engine): Promise<string[]> {

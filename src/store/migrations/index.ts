@@ -15,6 +15,7 @@ import * as m0006 from './0006-filing-limit-indexes.js'
 import * as m0007 from './0007-approval-effects.js'
 import * as m0008 from './0008-sealed-secrets.js'
 import * as m0009 from './0009-request-preview.js'
+import * as m0012 from './0012-oauth.js'
 
 export interface EngineMigration {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>
@@ -31,4 +32,5 @@ export const MIGRATIONS: Readonly<Record<string, EngineMigration>> = Object.free
   '0007-approval-effects': m0007,
   '0008-sealed-secrets': m0008,
   '0009-request-preview': m0009,
+  '0012-oauth': m0012,
 })

@@ -16,7 +16,9 @@ import fastifyHelmet from '@fastify/helmet'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type Provider from 'oidc-provider'
 import { SESSION_ENDED } from '../../domain/odoo-account.js'
+import { consentRoutes } from '../../oauth/consent-routes.js'
 import type { Runtime } from '../../runtime.js'
 import { HttpError, notFound, tooManyPosts, unauthenticated } from '../errors.js'
 import type { OdooLogin } from '../odoo-login.js'
@@ -40,6 +42,8 @@ export interface ConsoleOptions {
   public_url: string
   /** Login form posts per client address per minute, on each replica (a flood guard). */
   login_posts_per_minute?: number
+  /** The OAuth authorization server whose sign-in and consent page lives here (oauth/consent-routes.ts). */
+  provider: Provider
 }
 
 declare module 'fastify' {
@@ -126,6 +130,14 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleOption
     login: options.login,
     sessions,
     posts_per_minute: options.login_posts_per_minute ?? 60,
+  })
+
+  await app.register(consentRoutes, {
+    runtime: options.runtime,
+    provider: options.provider,
+    login: options.login,
+    sessions,
+    public_url: options.public_url,
   })
 
   // Everything below needs a session; every state-changing request also its CSRF token.
