@@ -315,6 +315,11 @@ export async function revoke(deps: ManageDeps, connection_id: number, by: Change
 }
 
 export async function rotate(deps: ManageDeps, connection_id: number, by: Changer): Promise<string> {
+  // A token for an OAuth connection would be a second, unexpiring way in beside its client's grant.
+  if ((await getConnection(deps.db, connection_id))?.oauth_client_id)
+    throw new ConnectionError(
+      `connection ${connection_id} was authorised over OAuth and has no token to rotate: revoke it, and its client signs in again`,
+    )
   const token = newConnectionToken()
   const now = deps.clock()
   await deps.db.transaction().execute(async (trx) => {

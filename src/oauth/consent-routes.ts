@@ -10,7 +10,6 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type Provider from 'oidc-provider'
-import { errors as oidcErrors } from 'oidc-provider'
 import { z } from 'zod'
 import type { Actor } from '../approvals/deps.js'
 import { createOAuthConnection } from '../connections/manage.js'
@@ -77,7 +76,8 @@ export async function consentRoutes(app: FastifyInstance, options: ConsentRoutes
       const details = await provider.interactionDetails(request.raw, reply.raw)
       return details.uid === uid ? details : null
     } catch (error) {
-      if (error instanceof oidcErrors.SessionNotFound) return null
+      // By name: provider.ts loads oidc-provider itself, so its classes are not imported here.
+      if ((error as Error).name === 'SessionNotFound') return null
       throw error
     }
   }

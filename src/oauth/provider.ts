@@ -11,7 +11,7 @@
  */
 import { generateKeyPairSync, hkdfSync } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import Provider, { type Configuration, errors, type JWK } from 'oidc-provider'
+import type { Configuration, JWK, default as Provider } from 'oidc-provider'
 import type { Logger } from '../logger.js'
 import { findOauthRecord, insertOauthRecordOnce } from '../store/oauth-records.js'
 import type { SecretBox } from '../store/secret-box.js'
@@ -74,7 +74,27 @@ async function signingKey(db: Kysely<Database>, secrets: SecretBox): Promise<JWK
   return JSON.parse(secrets.open(sealed, context)) as JWK
 }
 
-function redirectUrisWithinLimits(metadata: { redirect_uris?: unknown }): void {
+type OidcProviderModule = typeof import('oidc-provider')
+
+/**
+ * oidc-provider, loaded when a server starts rather than whenever the CLI does: on import it warns
+ * on stderr that Node 20 is not the LTS it prefers (Countersign supports Node 20.19 and later), which
+ * would put a stray line before every command's output. The warning goes to the log instead.
+ */
+async function loadOidcProvider(logger: Logger): Promise<OidcProviderModule> {
+  const warn = console.warn
+  console.warn = (...args: unknown[]) => logger.warn(args.map(String).join(' '))
+  try {
+    return await import('oidc-provider')
+  } finally {
+    console.warn = warn
+  }
+}
+
+function redirectUrisWithinLimits(
+  errors: OidcProviderModule['errors'],
+  metadata: { redirect_uris?: unknown },
+): void {
   const uris = metadata.redirect_uris
   if (!Array.isArray(uris)) return
   if (uris.length > MAX_REDIRECT_URIS)
@@ -86,6 +106,7 @@ function redirectUrisWithinLimits(metadata: { redirect_uris?: unknown }): void {
 }
 
 export async function createOAuthProvider(deps: OAuthDeps): Promise<Provider> {
+  const { default: OidcProvider, errors } = await loadOidcProvider(deps.logger)
   const resource = mcpResource(deps.public_url)
   const secure = deps.public_url.startsWith('https:')
   const cookieKey = Buffer.from(hkdfSync('sha256', deps.session_key, 'countersign', 'oauth-cookies/v1', 32))
@@ -128,7 +149,7 @@ export async function createOAuthProvider(deps: OAuthDeps): Promise<Provider> {
     extraClientMetadata: {
       properties: ['countersign_limits'],
       validator(_ctx, key, _value, metadata) {
-        if (key === 'countersign_limits') redirectUrisWithinLimits(metadata)
+        if (key === 'countersign_limits') redirectUrisWithinLimits(errors, metadata)
       },
     },
     features: {
@@ -180,7 +201,7 @@ export async function createOAuthProvider(deps: OAuthDeps): Promise<Provider> {
     findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
     enableHttpPostMethods: false,
   }
-  const provider = new Provider(deps.public_url, configuration)
+  const provider = new OidcProvider(deps.public_url, configuration)
   // routes.ts sets Host and X-Forwarded-Proto from COUNTERSIGN_PUBLIC_URL before handing a request
   // over, so the provider's URLs and Secure cookies follow the public URL, not the hop that reached us.
   provider.proxy = true

@@ -2,8 +2,9 @@
  * The HTTP edge of OAuth: protected resource metadata (RFC 9728) for `/mcp`, and oidc-provider's own
  * endpoints — authorization server metadata (RFC 8414, also served as openid-configuration),
  * authorize, token, registration, revocation, JWKS — handed to the provider's Koa callback. The
- * hand-over happens in an onRequest hook that hijacks the reply, before Fastify reads the body: the
- * provider parses its own bodies. Registration is limited per client address (on each replica).
+ * hand-over happens in a preParsing hook that hijacks the reply, before Fastify reads the body (the
+ * provider parses its own bodies) and after the onRequest hooks, where the per-address limit of
+ * registrations (on each replica) is checked.
  */
 import fastifyRateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -49,8 +50,11 @@ export async function oauthRoutes(app: FastifyInstance, options: OAuthRoutesOpti
     await callback(raw, reply.raw)
   }
   const never = async () => {
-    throw new Error('unreachable: the onRequest hook answers')
+    throw new Error('unreachable: the preParsing hook answers')
   }
+  const handedOver = (url?: string) => ({
+    preParsing: async (request: FastifyRequest, reply: FastifyReply) => handOver(request, reply, url),
+  })
 
   await app.register(fastifyRateLimit, { global: false, hook: 'onRequest' })
   app.route({
@@ -63,21 +67,13 @@ export async function oauthRoutes(app: FastifyInstance, options: OAuthRoutesOpti
         keyGenerator: (request: FastifyRequest) => request.ip,
       },
     },
-    onRequest: (request, reply) => handOver(request, reply),
+    ...handedOver(),
     handler: never,
   })
-  app.all(`${OAUTH_PREFIX}/*`, { onRequest: (request, reply) => handOver(request, reply) }, never)
-  app.get(
-    '/.well-known/openid-configuration',
-    { onRequest: (request, reply) => handOver(request, reply) },
-    never,
-  )
+  app.all(`${OAUTH_PREFIX}/*`, handedOver(), never)
+  app.get('/.well-known/openid-configuration', handedOver(), never)
   // RFC 8414 names the document differently; the provider serves the same metadata under the OIDC name.
-  app.get(
-    '/.well-known/oauth-authorization-server',
-    { onRequest: (request, reply) => handOver(request, reply, '/.well-known/openid-configuration') },
-    never,
-  )
+  app.get('/.well-known/oauth-authorization-server', handedOver('/.well-known/openid-configuration'), never)
 
   const metadata = protectedResourceMetadata(public_url)
   for (const path of [PROTECTED_RESOURCE_PATH, `${PROTECTED_RESOURCE_PATH}/mcp`]) {

@@ -250,6 +250,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         .execute()
       expect(connections).toHaveLength(1)
       const connection = connections[0] as (typeof connections)[number]
+      // No token can be rotated into existence for it: that would be a way in beside the grant.
+      const rotation = await runCli(['connection', 'rotate', String(connection.connection_id)], d.env)
+      expect(rotation.code).not.toBe(0)
+      expect(rotation.stderr).toMatch(/authorised over OAuth/)
       const result = await runCli(['connection', 'revoke', String(connection.connection_id)], d.env)
       expect(result.code, result.stderr).toBe(0)
       const refused = await mcpWith(base, provider.stored?.access_token as string)

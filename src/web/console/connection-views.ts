@@ -88,7 +88,7 @@ ${
     <td>${c.approval_effects.length > 0 ? c.approval_effects.join(', ') : html`<span class="none">none</span>`}</td>
     <td>${c.approver_login ?? html`<span class="none">any MCP administrator</span>`}</td>
     <td>${c.approval_expiry_hours}</td>
-    <td><code>${c.token_prefix}…</code></td>
+    <td>${c.oauth_client_id ? 'OAuth' : html`<code>${c.token_prefix}…</code>`}</td>
     <td>${when(c.last_used_at)}</td>
     <td>${c.request_count}</td>
   </tr>`,
@@ -170,7 +170,11 @@ function details(viewer: Viewer, c: Connection): Html {
   <dl>
     <dt>status</dt><dd><span class="badge badge-${c.status}">${c.status}</span></dd>
     <dt>acts as</dt><dd>${c.odoo_user_name} (${c.odoo_login}, uid ${c.odoo_uid})</dd>
-    <dt>token</dt><dd><code>${c.token_prefix}…</code> (only its hash is stored)</dd>
+    ${
+      c.oauth_client_id
+        ? html`<dt>signed in</dt><dd>over OAuth by the client <code>${c.oauth_client_id}</code></dd>`
+        : html`<dt>token</dt><dd><code>${c.token_prefix}…</code> (only its hash is stored)</dd>`
+    }
     <dt>created</dt><dd>${when(c.created_at)}</dd>
     <dt>last used</dt><dd>${when(c.last_used_at)}</dd>
     <dt>requests</dt><dd>${c.request_count}</dd>
@@ -179,8 +183,11 @@ function details(viewer: Viewer, c: Connection): Html {
   ${
     c.status === 'active' &&
     html`<div class="buttons">
-    <form method="post" action="/connections/${c.connection_id}/rotate" data-confirm="Issue a new token? The current one stops working at once.">
-      ${hidden('_csrf', viewer.csrf)}<button type="submit">Rotate token</button></form>
+    ${
+      !c.oauth_client_id &&
+      html`<form method="post" action="/connections/${c.connection_id}/rotate" data-confirm="Issue a new token? The current one stops working at once.">
+      ${hidden('_csrf', viewer.csrf)}<button type="submit">Rotate token</button></form>`
+    }
     <form method="post" action="/connections/${c.connection_id}/revoke" data-confirm="Revoke this connection? Its AI client loses access at once.">
       ${hidden('_csrf', viewer.csrf)}<button type="submit" class="reject">Revoke</button></form>
   </div>`
