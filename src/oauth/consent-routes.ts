@@ -30,6 +30,8 @@ export interface ConsentRoutesOptions {
   login: OdooLogin
   sessions: Sessions
   public_url: string
+  /** Consent form posts per client address per minute, on each replica (a flood guard). */
+  posts_per_minute: number
 }
 
 /**
@@ -115,114 +117,133 @@ export async function consentRoutes(app: FastifyInstance, options: ConsentRoutes
     )
   })
 
-  app.post<{ Params: { uid: string } }>(`${CONSENT_PATH}/:uid`, async (request, reply) => {
-    sessions.verifyLoginCsrf(request)
-    const details = await interaction(request, reply, request.params.uid)
-    if (!details) return gone(reply)
-    const client = await clientOf(details.params.client_id, details.params.redirect_uri)
-    setFormAction(reply, formAction(details.params.redirect_uri))
-    const parsed = consentBody.safeParse(request.body ?? {})
-    const again = (error: HttpError, login?: string) =>
-      sendPage(
-        reply.code(error.statusCode).headers(error.headers),
-        consentPage({
-          uid: details.uid,
-          csrf: sessions.loginToken(request, reply),
-          client,
-          policy: DEFAULT_OWN_POLICY,
-          login,
-          error: error.message,
-        }),
-      )
-    if (!parsed.success) return again(new HttpError(422, 'CS_INVALID_BODY', 'Choose Allow or Deny.'))
-    const finish = async (result: Parameters<Provider['interactionResult']>[2]) =>
-      reply.redirect(
-        await provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: false }),
-        303,
-      )
-
-    if (parsed.data.decision === 'deny') {
-      await runtime.audit({
-        at: runtime.clock(),
-        event: 'oauth_consent',
-        outcome: 'refused',
-        detail: { client_id: client.client_id, client: request.ip },
-      })
-      return finish({
-        error: 'access_denied',
-        error_description: 'the person declined to connect this client',
-      })
-    }
-
-    const login = parsed.data.login ?? ''
-    const secret = parsed.data.secret ?? ''
-    if (!login || !secret)
-      return again(new HttpError(422, 'CS_INVALID_BODY', 'Give your Odoo login and password.'), login)
-    let actor: Actor | null
-    try {
-      actor = await options.login.check(login, secret, request.ip, { fresh: true })
-    } catch (error) {
-      if (error instanceof HttpError) return again(error, login)
-      request.log.warn(
-        { err: isOdooError(error) ? error.message : error },
-        'oauth consent: Odoo did not answer',
-      )
-      return again(odooUnavailable(), login)
-    }
-    if (!actor) {
-      await runtime.audit({
-        at: runtime.clock(),
-        event: 'oauth_consent',
-        outcome: 'refused',
-        actor_login: login,
-        detail: { client_id: client.client_id, reason: 'wrong login or password', client: request.ip },
-      })
-      return again(loginRefused(), login)
-    }
-
-    let key: Awaited<ReturnType<typeof issueApiKey>>
-    try {
-      key = await issueApiKey(runtime.odoo, { login, password: secret, key_name: apiKeyName(client.name) })
-    } catch (error) {
-      if (isOdooError(error) && error.kind === 'authentication_failed')
-        return again(
-          new HttpError(
-            422,
-            'CS_API_KEY_REFUSED',
-            `Odoo did not make an API key: ${error.message}. Sign in with your password (not an API key).`,
-          ),
-          login,
+  app.post<{ Params: { uid: string } }>(
+    `${CONSENT_PATH}/:uid`,
+    {
+      // A flood guard per address, as on the console's login form; password guessing is limited
+      // per login and address across replicas by the login check itself.
+      config: {
+        rateLimit: {
+          max: options.posts_per_minute,
+          timeWindow: 60_000,
+          keyGenerator: (request: FastifyRequest) => request.ip,
+        },
+      },
+    },
+    async (request, reply) => {
+      sessions.verifyLoginCsrf(request)
+      const details = await interaction(request, reply, request.params.uid)
+      if (!details) return gone(reply)
+      const client = await clientOf(details.params.client_id, details.params.redirect_uri)
+      setFormAction(reply, formAction(details.params.redirect_uri))
+      const parsed = consentBody.safeParse(request.body ?? {})
+      const again = (error: HttpError, login?: string) =>
+        sendPage(
+          reply.code(error.statusCode).headers(error.headers),
+          consentPage({
+            uid: details.uid,
+            csrf: sessions.loginToken(request, reply),
+            client,
+            policy: DEFAULT_OWN_POLICY,
+            login,
+            error: error.message,
+          }),
         )
-      request.log.warn({ err: isOdooError(error) ? error.message : error }, 'oauth consent: no API key made')
-      return again(odooUnavailable(), login)
-    }
+      if (!parsed.success) return again(new HttpError(422, 'CS_INVALID_BODY', 'Choose Allow or Deny.'))
+      const finish = async (result: Parameters<Provider['interactionResult']>[2]) =>
+        reply.redirect(
+          await provider.interactionResult(request.raw, reply.raw, result, {
+            mergeWithLastSubmission: false,
+          }),
+          303,
+        )
 
-    const accountId = String(actor.uid)
-    const grant = new provider.Grant({ accountId, clientId: client.client_id })
-    // What the client asked for, within what the provider offers (provider.ts scopes); the login
-    // prompt comes first, so the page cannot rely on the consent prompt's list of missing scopes.
-    const requested = String(details.params.scope ?? '')
-      .split(' ')
-      .filter((scope) => OFFERED_SCOPES.includes(scope))
-    if (requested.length > 0) grant.addOIDCScope(requested.join(' '))
-    // The only resource is /mcp (provider.ts refuses others before the page is shown).
-    grant.addResourceScope(resource, MCP_SCOPE)
-    const grantId = await grant.save()
+      if (parsed.data.decision === 'deny') {
+        await runtime.audit({
+          at: runtime.clock(),
+          event: 'oauth_consent',
+          outcome: 'refused',
+          detail: { client_id: client.client_id, client: request.ip },
+        })
+        return finish({
+          error: 'access_denied',
+          error_description: 'the person declined to connect this client',
+        })
+      }
 
-    const connection = await createOAuthConnection(runtime.approvals.deps, {
-      name: client.name,
-      owner: { uid: actor.uid, login: actor.login, name: actor.name },
-      odoo_api_key: key.key,
-      policy: policyForNewClient(actor),
-      oauth_client_id: client.client_id,
-      oauth_grant_id: grantId,
-    })
-    request.log.info(
-      { connection_id: connection.connection_id, owner: actor.login, client_id: client.client_id },
-      'oauth client authorised',
-    )
-    return finish({ login: { accountId }, consent: { grantId } })
-  })
+      const login = parsed.data.login ?? ''
+      const secret = parsed.data.secret ?? ''
+      if (!login || !secret)
+        return again(new HttpError(422, 'CS_INVALID_BODY', 'Give your Odoo login and password.'), login)
+      let actor: Actor | null
+      try {
+        actor = await options.login.check(login, secret, request.ip, { fresh: true })
+      } catch (error) {
+        if (error instanceof HttpError) return again(error, login)
+        request.log.warn(
+          { err: isOdooError(error) ? error.message : error },
+          'oauth consent: Odoo did not answer',
+        )
+        return again(odooUnavailable(), login)
+      }
+      if (!actor) {
+        await runtime.audit({
+          at: runtime.clock(),
+          event: 'oauth_consent',
+          outcome: 'refused',
+          actor_login: login,
+          detail: { client_id: client.client_id, reason: 'wrong login or password', client: request.ip },
+        })
+        return again(loginRefused(), login)
+      }
+
+      let key: Awaited<ReturnType<typeof issueApiKey>>
+      try {
+        key = await issueApiKey(runtime.odoo, { login, password: secret, key_name: apiKeyName(client.name) })
+      } catch (error) {
+        if (isOdooError(error) && error.kind === 'authentication_failed')
+          return again(
+            new HttpError(
+              422,
+              'CS_API_KEY_REFUSED',
+              `Odoo did not make an API key: ${error.message}. Sign in with your password (not an API key).`,
+            ),
+            login,
+          )
+        request.log.warn(
+          { err: isOdooError(error) ? error.message : error },
+          'oauth consent: no API key made',
+        )
+        return again(odooUnavailable(), login)
+      }
+
+      const accountId = String(actor.uid)
+      const grant = new provider.Grant({ accountId, clientId: client.client_id })
+      // What the client asked for, within what the provider offers (provider.ts scopes); the login
+      // prompt comes first, so the page cannot rely on the consent prompt's list of missing scopes.
+      const requested = String(details.params.scope ?? '')
+        .split(' ')
+        .filter((scope) => OFFERED_SCOPES.includes(scope))
+      if (requested.length > 0) grant.addOIDCScope(requested.join(' '))
+      // The only resource is /mcp (provider.ts refuses others before the page is shown).
+      grant.addResourceScope(resource, MCP_SCOPE)
+      const grantId = await grant.save()
+
+      const connection = await createOAuthConnection(runtime.approvals.deps, {
+        name: client.name,
+        owner: { uid: actor.uid, login: actor.login, name: actor.name },
+        odoo_api_key: key.key,
+        policy: policyForNewClient(actor),
+        oauth_client_id: client.client_id,
+        oauth_grant_id: grantId,
+      })
+      request.log.info(
+        { connection_id: connection.connection_id, owner: actor.login, client_id: client.client_id },
+        'oauth client authorised',
+      )
+      return finish({ login: { accountId }, consent: { grantId } })
+    },
+  )
 }
 
 /** Replaces the form-action of the console's CSP (helmet sets it on every console answer). */

@@ -135,6 +135,9 @@ export async function createOAuthProvider(deps: OAuthDeps): Promise<Provider> {
       challenge: `${OAUTH_PREFIX}/challenge`,
     },
     responseTypes: ['code'],
+    // Public clients, and confidential ones with a secret; no method that makes the server fetch a
+    // client's keys from a URL the client names (private_key_jwt's jwks_uri).
+    clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post'],
     pkce: { required: () => true },
     scopes: [...OFFERED_SCOPES],
     claims: { openid: ['sub'] },

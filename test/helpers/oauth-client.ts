@@ -9,6 +9,7 @@ import {
   Client,
   type OAuthClientMetadata,
   type OAuthClientProvider,
+  type OAuthDiscoveryState,
   type StoredOAuthClientInformation,
   type StoredOAuthTokens,
   StreamableHTTPClientTransport,
@@ -23,6 +24,7 @@ export class MemoryOAuthProvider implements OAuthClientProvider {
   info: StoredOAuthClientInformation | undefined
   stored: StoredOAuthTokens | undefined
   verifier = ''
+  discovery: OAuthDiscoveryState | undefined
   /** Where the client sent the person to sign in, last time it had to. */
   authorizationUrl: URL | undefined
 
@@ -66,6 +68,12 @@ export class MemoryOAuthProvider implements OAuthClientProvider {
   }
   codeVerifier() {
     return this.verifier
+  }
+  saveDiscoveryState(state: OAuthDiscoveryState) {
+    this.discovery = state
+  }
+  discoveryState() {
+    return this.discovery
   }
 }
 
@@ -115,10 +123,6 @@ export async function consentInChromium(
 ): Promise<{ page: Page; callback: URL | undefined }> {
   const context = await browser.newContext()
   const page = await context.newPage()
-  if (process.env.DEBUG_OAUTH) {
-    page.on('console', (m) => console.log('console', m.text()))
-    page.on('response', (r) => console.log('response', r.status(), r.url()))
-  }
   let callback: URL | undefined
   await page.route(`${redirect}**`, async (route) => {
     callback = new URL(route.request().url())
@@ -131,6 +135,5 @@ export async function consentInChromium(
   await page.fill('#secret', answer.password)
   await Promise.all([page.waitForLoadState('load'), page.click(`button[value="${answer.decision}"]`)])
   for (let i = 0; i < 100 && !callback; i++) await page.waitForTimeout(50)
-  if (!callback && process.env.DEBUG_OAUTH) console.log(page.url(), (await page.content()).slice(0, 3000))
   return { page, callback }
 }

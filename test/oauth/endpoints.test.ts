@@ -190,7 +190,11 @@ describe('the OAuth edge', () => {
         grant_types_supported: ['authorization_code', 'refresh_token'],
         client_id_metadata_document_supported: true,
       })
-      expect(metadata.token_endpoint_auth_methods_supported).toContain('none')
+      expect([...(metadata.token_endpoint_auth_methods_supported as string[])].sort()).toEqual([
+        'client_secret_basic',
+        'client_secret_post',
+        'none',
+      ])
     }
   })
 

@@ -138,6 +138,7 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleOption
     login: options.login,
     sessions,
     public_url: options.public_url,
+    posts_per_minute: options.login_posts_per_minute ?? 60,
   })
 
   // Everything below needs a session; every state-changing request also its CSRF token.
