@@ -5,6 +5,7 @@
  * it is for, goes through one parser that bounds its nesting.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import { revokeForEndedGrant } from './connections/manage.js'
 import { nestedDeeperThan } from './domain/json-depth.js'
 import { SESSION_ENDED } from './domain/odoo-account.js'
 import { mcpRoutes } from './mcp/http.js'
@@ -84,6 +85,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
     logger: runtime.logger,
     clock: runtime.clock,
     dev_http_client_ids: options.oauth_dev_http_client_ids,
+    grant_revoked: (grant_id) => revokeForEndedGrant(runtime.approvals.deps, grant_id),
   })
   await app.register(healthRoutes, { runtime })
   await app.register(mcpRoutes, { runtime, provider })

@@ -18,6 +18,7 @@ import { appendAudit } from '../store/audit-log.js'
 import {
   type Connection,
   type ConnectionPolicyPatch,
+  getActiveConnectionByGrant,
   getConnection,
   insertConnection,
   revokeConnection,
@@ -292,6 +293,29 @@ export async function createOAuthConnection(
       },
     })
     return created
+  })
+}
+
+/**
+ * Revokes the connection of an OAuth grant the client itself ended (oauth/provider.ts): nothing can
+ * use it any more. Nothing happens when the connection is already revoked or there is none.
+ */
+export async function revokeForEndedGrant(
+  deps: Pick<ManageDeps, 'db' | 'clock'>,
+  oauth_grant_id: string,
+): Promise<void> {
+  const now = deps.clock()
+  await deps.db.transaction().execute(async (trx) => {
+    const connection = await getActiveConnectionByGrant(trx, oauth_grant_id)
+    if (!connection || !(await revokeConnection(trx, connection.connection_id, now))) return
+    await appendAudit(trx, {
+      at: now,
+      event: 'connection_revoked',
+      outcome: 'ok',
+      connection_id: connection.connection_id,
+      actor_login: 'OAuth client',
+      detail: { reason: 'the client revoked its authorisation', oauth_client_id: connection.oauth_client_id },
+    })
   })
 }
 

@@ -12,8 +12,8 @@ import type { Logger } from '../logger.js'
 import {
   consumeOauthRecord,
   deleteExpiredOauthRecords,
-  deleteOauthGrant,
   deleteOauthRecord,
+  deleteOauthRecordsOfGrant,
   findOauthRecord,
   upsertOauthRecord,
 } from '../store/oauth-records.js'
@@ -81,7 +81,7 @@ export function createAdapterFactory(deps: AdapterDeps): (model: string) => Adap
         await deleteOauthRecord(deps.db, model, key(id))
       },
       async revokeByGrantId(grantId) {
-        await deleteOauthGrant(deps.db, grantId)
+        await deleteOauthRecordsOfGrant(deps.db, model, grantId)
       },
     }
   }

@@ -45,6 +45,8 @@ export interface OAuthDeps {
   clock: () => Date
   /** COUNTERSIGN_OAUTH_DEV_HTTP_CLIENT_IDS: client metadata documents over http on a loopback host. */
   dev_http_client_ids: boolean
+  /** A grant ended at the provider (the client revoked a token, or reused a rotated refresh token). */
+  grant_revoked: (grant_id: string) => Promise<void>
 }
 
 /** The resource an access token must be for: this server's MCP endpoint. */
@@ -194,6 +196,9 @@ export async function createOAuthProvider(deps: OAuthDeps): Promise<Provider> {
     // offline_access; each use of a refresh token replaces it.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
+    // Revoking any token ends the whole grant, and with it the connection (grant_revoked): a client
+    // that revokes its token is disconnecting, and a connection nothing can use should not look active.
+    revokeGrantPolicy: () => true,
     // A grant is only ever the one Countersign's consent page just created: a browser session that
     // authorised one client must not authorise the next without the person seeing the page.
     async loadExistingGrant(ctx) {
@@ -209,5 +214,12 @@ export async function createOAuthProvider(deps: OAuthDeps): Promise<Provider> {
   // over, so the provider's URLs and Secure cookies follow the public URL, not the hop that reached us.
   provider.proxy = true
   provider.on('server_error', (_ctx, error) => deps.logger.error({ err: error }, 'oauth server error'))
+  provider.on('grant.revoked', (_ctx, grant_id: string) => {
+    deps
+      .grant_revoked(grant_id)
+      .catch((error: unknown) =>
+        deps.logger.error({ err: error, grant_id }, 'could not revoke the connection of a revoked grant'),
+      )
+  })
   return provider
 }

@@ -78,6 +78,15 @@ export async function deleteOauthRecord(db: Kysely<Database>, model: string, id:
   await db.deleteFrom('oauth_record').where('model', '=', model).where('id', '=', id).execute()
 }
 
+/** Deletes the objects of one model issued under a grant (oidc-provider's revokeByGrantId). */
+export async function deleteOauthRecordsOfGrant(
+  db: Kysely<Database>,
+  model: string,
+  grant_id: string,
+): Promise<void> {
+  await db.deleteFrom('oauth_record').where('model', '=', model).where('grant_id', '=', grant_id).execute()
+}
+
 /** Deletes a grant and every code and token issued under it, whatever their model. */
 export async function deleteOauthGrant(db: Kysely<Database>, grant_id: string): Promise<void> {
   await db

@@ -20,7 +20,7 @@ import { hashToken } from '../../src/store/tokens.js'
 import { launchChromium } from '../console/helpers.js'
 import { Cleanups, runCli } from '../helpers/countersign.js'
 import { postgresAvailable } from '../helpers/databases.js'
-import { callTool, type Deployment, startDeployment } from '../helpers/deployment.js'
+import { callTool, type Deployment, eventually, startDeployment } from '../helpers/deployment.js'
 import {
   CLIENT_NAME,
   connected,
@@ -189,7 +189,30 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         `resource_metadata="${base}/.well-known/oauth-protected-resource/mcp"`,
       )
 
-      // The rotated-away refresh token no longer works.
+      // Revoking its token is the client disconnecting: the connection is revoked with it.
+      await eventually(
+        async () =>
+          (
+            await store.db
+              .selectFrom('connection')
+              .select('status')
+              .where('connection_id', '=', connection.connection_id)
+              .executeTakeFirstOrThrow()
+          ).status === 'revoked' || undefined,
+        10_000,
+        'the connection to be revoked',
+      )
+      // No token ever reached a log line.
+      const logs = d.servers.map((s) => s.logs()).join('\n')
+      for (const token of [
+        first?.access_token,
+        first?.refresh_token,
+        second?.access_token,
+        second?.refresh_token,
+      ])
+        expect(logs).not.toContain(token)
+
+      // The rotated-away refresh token no longer works (nor would the new one: the grant is gone).
       await expect(
         refreshAuthorization(base, {
           metadata: (await (
