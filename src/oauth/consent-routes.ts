@@ -133,7 +133,8 @@ export async function consentRoutes(app: FastifyInstance, options: ConsentRoutes
     async (request, reply) => {
       sessions.verifyLoginCsrf(request)
       const details = await interaction(request, reply, request.params.uid)
-      if (!details) return gone(reply)
+      // Answered already (a second click, a resent form): one answer per sign-in, one connection.
+      if (!details || details.result) return gone(reply)
       const client = await clientOf(details.params.client_id, details.params.redirect_uri)
       setFormAction(reply, formAction(details.params.redirect_uri))
       const parsed = consentBody.safeParse(request.body ?? {})

@@ -82,12 +82,22 @@ describe('the OAuth edge', () => {
     expect(consent).toMatch(/\/connect\//)
     const html = await (await agent.fetch(consent)).text()
     const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] as string
-    response = await agent.fetch(consent, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrf, login: 'demo', secret: 'demo', decision: 'allow' }).toString(),
-    })
+    const allow = () =>
+      agent.fetch(consent, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          _csrf: csrf,
+          login: 'demo',
+          secret: 'demo',
+          decision: 'allow',
+        }).toString(),
+      })
+    response = await allow()
     expect(response.status).toBe(303)
+    // The same form again (a double click): answered already, nothing more is created.
+    const again = await allow()
+    expect(again.status).toBe(410)
     response = await agent.fetch(new URL(response.headers.get('location') as string, base).href)
     const callback = new URL(response.headers.get('location') as string)
     expect(callback.href.startsWith(REDIRECT)).toBe(true)
