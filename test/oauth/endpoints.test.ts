@@ -6,42 +6,17 @@
  * another audience are refused at /mcp with their own words. The person's part is done with a
  * cookie-keeping HTTP agent (the browser flow is flow.test.ts).
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readStoreConfig } from '../../src/config.js'
 import { openStore, type Store } from '../../src/store/open-store.js'
 import { hashToken } from '../../src/store/tokens.js'
 import { Cleanups } from '../helpers/countersign.js'
 import { type Deployment, startDeployment } from '../helpers/deployment.js'
+import { pkce, signInOverHttp } from '../helpers/oauth-client.js'
 
 const REDIRECT = 'http://127.0.0.1:9/callback'
 const REGISTRATIONS_PER_HOUR = 6
-
-/** Cookies by name, as a browser would keep them for one site. */
-class Agent {
-  cookies = new Map<string, string>()
-  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
-    const response = await fetch(url, {
-      ...init,
-      redirect: 'manual',
-      headers: {
-        ...(init.headers as Record<string, string>),
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-      },
-    })
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';')
-      const at = pair.indexOf('=')
-      this.cookies.set(pair.slice(0, at), pair.slice(at + 1))
-    }
-    return response
-  }
-}
-
-function pkce() {
-  const verifier = randomBytes(32).toString('base64url')
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') }
-}
 
 describe('the OAuth edge', () => {
   const cleanups = new Cleanups()
@@ -70,52 +45,7 @@ describe('the OAuth edge', () => {
     })}`
   }
 
-  /** The whole authorization as a person with an HTTP agent; the tokens the client gets. */
-  async function signIn(): Promise<{ access_token: string; refresh_token: string }> {
-    const agent = new Agent()
-    const { verifier, challenge } = pkce()
-    let response = await agent.fetch(
-      authorizeUrl({ code_challenge: challenge, code_challenge_method: 'S256', resource: `${base}/mcp` }),
-    )
-    expect(response.status).toBe(303)
-    const consent = new URL(response.headers.get('location') as string, base).href
-    expect(consent).toMatch(/\/connect\//)
-    const html = await (await agent.fetch(consent)).text()
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] as string
-    const allow = () =>
-      agent.fetch(consent, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          _csrf: csrf,
-          login: 'demo',
-          secret: 'demo',
-          decision: 'allow',
-        }).toString(),
-      })
-    response = await allow()
-    expect(response.status).toBe(303)
-    // The same form again (a double click): answered already, nothing more is created.
-    const again = await allow()
-    expect(again.status).toBe(410)
-    response = await agent.fetch(new URL(response.headers.get('location') as string, base).href)
-    const callback = new URL(response.headers.get('location') as string)
-    expect(callback.href.startsWith(REDIRECT)).toBe(true)
-    const token = await fetch(`${base}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: callback.searchParams.get('code') as string,
-        redirect_uri: REDIRECT,
-        client_id,
-        code_verifier: verifier,
-        resource: `${base}/mcp`,
-      }),
-    })
-    expect(token.status).toBe(200)
-    return (await token.json()) as { access_token: string; refresh_token: string }
-  }
+  const signIn = () => signInOverHttp(base, client_id, REDIRECT, { login: 'demo', password: 'demo' })
 
   async function mcp(method: 'GET' | 'POST' | 'DELETE', token?: string) {
     const response = await fetch(`${base}/mcp`, {
