@@ -35,7 +35,7 @@ export function policyLines(policy: ConnectionPolicy): Html[] {
       html`<li>Any call ${policy.approval_effects.map((k) => EFFECT_KIND_WORDS[k]).join(', ')} waits for approval.</li>`,
     )
   lines.push(
-    html`<li>Approved by ${policy.approver ? `${policy.approver.name} (${policy.approver.login})` : 'an MCP administrator'}; a request expires after ${policy.approval_expiry_hours} hours.</li>`,
+    html`<li>Approved by ${policy.approver ? `${policy.approver.name} (${policy.approver.login})` : 'an MCP administrator'}; a request not decided within ${policy.approval_expiry_hours} hours expires.</li>`,
   )
   return lines
 }
