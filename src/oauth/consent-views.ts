@@ -91,3 +91,18 @@ ${banner('warning', message)}
 <p>Start again from your AI client.</p>`,
   })
 }
+
+/**
+ * What the browser shows when the authorization server cannot send it back to the client (an unknown
+ * client, a redirect URI it did not register, a client metadata document that could not be fetched):
+ * the error as plain text, in the console's page.
+ */
+export function authorizationErrorPage(error: string, description: string | undefined): Html {
+  return page({
+    title: 'Sign-in failed',
+    viewer: null,
+    body: html`<h1>The AI client's sign-in cannot go on</h1>
+${banner('error', html`<code>${error}</code>${description && html`: ${description}`}`)}
+<p>Nothing was authorised. Start again from your AI client; if this happens again, tell whoever set it up.</p>`,
+  })
+}

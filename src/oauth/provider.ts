@@ -17,6 +17,7 @@ import { findOauthRecord, insertOauthRecordOnce } from '../store/oauth-records.j
 import type { SecretBox } from '../store/secret-box.js'
 import type { Database } from '../store/tables.js'
 import { createAdapterFactory } from './adapter.js'
+import { authorizationErrorPage } from './consent-views.js'
 
 /** Where oidc-provider's own endpoints live; everything under it is handed to the provider (routes.ts). */
 export const OAUTH_PREFIX = '/oauth'
@@ -207,6 +208,11 @@ export async function createOAuthProvider(deps: OAuthDeps): Promise<Provider> {
     },
     interactions: { url: (_ctx, interaction) => `${CONSENT_PATH}/${interaction.uid}` },
     findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
+    // The default page loads a web font from Google and looks like nothing else here.
+    async renderError(ctx, out) {
+      ctx.type = 'html'
+      ctx.body = authorizationErrorPage(String(out.error), out.error_description).text
+    },
     enableHttpPostMethods: false,
   }
   const provider = new OidcProvider(deps.public_url, configuration)

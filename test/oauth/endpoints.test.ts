@@ -178,6 +178,25 @@ describe('the OAuth edge', () => {
     }
   })
 
+  it('an authorization request it cannot answer to the client shows its own page, the error as text', async () => {
+    const response = await fetch(
+      `${base}/oauth/authorize?${new URLSearchParams({
+        response_type: 'code',
+        client_id: 'no-such-client-<script>',
+        redirect_uri: REDIRECT,
+        code_challenge: pkce().challenge,
+        code_challenge_method: 'S256',
+      })}`,
+      { redirect: 'manual' },
+    )
+    expect(response.status).toBe(400)
+    const page = await response.text()
+    expect(page).toContain('<title>Sign-in failed · Countersign</title>')
+    expect(page).toContain('invalid_client')
+    expect(page).not.toContain('<script>')
+    expect(page).not.toContain('googleapis')
+  })
+
   it('an expired token and a token for another audience get their own reason', async () => {
     const tokens = await signIn()
     expect((await mcp('POST', tokens.access_token)).status).toBe(200)
