@@ -44,12 +44,12 @@ export async function fetchDevClientMetadata(id: string): Promise<Record<string,
   let received = 0
   for await (const chunk of response.body ?? []) {
     received += chunk.length
-    if (received > MAX_BYTES) {
-      await response.body?.cancel()
-      throw new ClientMetadataError(`client metadata document is larger than ${MAX_BYTES} bytes`)
-    }
+    // Leaving the loop cancels the stream: the rest is never read.
+    if (received > MAX_BYTES) break
     chunks.push(chunk)
   }
+  if (received > MAX_BYTES)
+    throw new ClientMetadataError(`client metadata document is larger than ${MAX_BYTES} bytes`)
   let document: unknown
   try {
     document = JSON.parse(Buffer.concat(chunks).toString('utf8'))
