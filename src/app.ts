@@ -5,9 +5,12 @@
  * it is for, goes through one parser that bounds its nesting.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import { revokeForEndedGrant } from './connections/manage.js'
 import { nestedDeeperThan } from './domain/json-depth.js'
 import { SESSION_ENDED } from './domain/odoo-account.js'
 import { mcpRoutes } from './mcp/http.js'
+import { createOAuthProvider } from './oauth/provider.js'
+import { oauthRoutes } from './oauth/routes.js'
 import type { Runtime } from './runtime.js'
 import { apiRoutes } from './web/api.js'
 import { consoleRoutes } from './web/console/plugin.js'
@@ -46,6 +49,10 @@ export interface AppOptions {
   trusted_proxies: string[]
   /** COUNTERSIGN_LOGIN_FAILURE_LIMIT (web/login-limit.ts). */
   login_failure_limit: number
+  /** COUNTERSIGN_OAUTH_REGISTRATIONS_PER_HOUR: dynamic client registrations per address (oauth/routes.ts). */
+  oauth_registrations_per_hour: number
+  /** COUNTERSIGN_OAUTH_DEV_HTTP_CLIENT_IDS: client metadata documents over http on a loopback host. */
+  oauth_dev_http_client_ids: boolean
 }
 
 export async function buildApp(runtime: Runtime, options: AppOptions): Promise<FastifyInstance> {
@@ -69,15 +76,30 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
       else done(null, value)
     })
   })
+  const public_url = runtime.approvals.deps.public_url
+  const provider = await createOAuthProvider({
+    db: runtime.store.db,
+    secrets: runtime.secrets,
+    session_key: runtime.session_key,
+    public_url,
+    logger: runtime.logger,
+    clock: runtime.clock,
+    dev_http_client_ids: options.oauth_dev_http_client_ids,
+    grant_revoked: (grant_id) => revokeForEndedGrant(runtime.approvals.deps, grant_id),
+  })
   await app.register(healthRoutes, { runtime })
-  await app.register(mcpRoutes, { runtime })
+  await app.register(mcpRoutes, { runtime, provider })
+  await app.register(oauthRoutes, {
+    provider,
+    public_url,
+    registrations_per_hour: options.oauth_registrations_per_hour,
+  })
   const limiter = createLoginLimiter({
     db: runtime.store.db,
     clock: runtime.clock,
     failure_limit: options.login_failure_limit,
   })
   const login = createOdooLogin({ odoo: runtime.odoo, admins: runtime.approvals.deps.admins, limiter })
-  const public_url = runtime.approvals.deps.public_url
   const sessions = createSessions({
     key: runtime.session_key,
     secure: public_url.startsWith('https:'),
@@ -107,6 +129,6 @@ export async function buildApp(runtime: Runtime, options: AppOptions): Promise<F
       return confirmed.session.actor
     },
   })
-  await app.register(consoleRoutes, { runtime, login, limiter, sessions, check, public_url })
+  await app.register(consoleRoutes, { runtime, login, limiter, sessions, check, public_url, provider })
   return app as unknown as FastifyInstance
 }

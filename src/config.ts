@@ -70,6 +70,13 @@ export interface ServerConfig {
   /** Wrong passwords one client may try for one login in a window (web/login-limit.ts). */
   login_failure_limit: number
   filing_limits: FilingLimits
+  /** Dynamic client registrations (RFC 7591) one address may make per hour, on each replica. */
+  oauth_registrations_per_hour: number
+  /**
+   * Whether an OAuth client id may be an http URL on a loopback host (a Client ID Metadata Document
+   * served on this machine): for development and tests only; https ids are always accepted.
+   */
+  oauth_dev_http_client_ids: boolean
 }
 
 export interface ClientConfig {
@@ -239,6 +246,20 @@ export function readServerConfig(env: Env): ServerConfig {
       '10',
     ),
     filing_limits: readFilingLimits(env),
+    oauth_registrations_per_hour: read(
+      env,
+      'COUNTERSIGN_OAUTH_REGISTRATIONS_PER_HOUR',
+      z.coerce.number().int().min(1).max(100_000),
+      'give how many OAuth clients one address may register per hour (1-100000)',
+      '20',
+    ),
+    oauth_dev_http_client_ids: read(
+      env,
+      'COUNTERSIGN_OAUTH_DEV_HTTP_CLIENT_IDS',
+      bool,
+      'use true or false (whether OAuth client ids may be http URLs on this machine; development only)',
+      'false',
+    ),
   }
 }
 

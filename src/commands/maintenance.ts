@@ -4,6 +4,7 @@
  */
 import { type Env, readLogLevel, readOdooConfig, readServerConfig, readStoreConfig } from '../config.js'
 import { createLogger } from '../logger.js'
+import { sweepExpiredOAuth } from '../oauth/adapter.js'
 import { createRuntime, permissionsTightened } from '../runtime.js'
 import { migrateToLatest } from '../store/migrate.js'
 import { openStore } from '../store/open-store.js'
@@ -29,11 +30,13 @@ export async function expireCommand(env: Env): Promise<void> {
   const runtime = await createRuntime(config, createLogger({ level: readLogLevel(env) }))
   try {
     const expired = await runtime.approvals.expire()
+    const swept = await sweepExpiredOAuth(runtime.store.db, runtime.clock())
     console.log(
       expired.length > 0
         ? `expired ${expired.length} request(s): ${expired.join(', ')}`
         : 'no pending request is past its expiry',
     )
+    if (swept > 0) console.log(`deleted ${swept} expired OAuth record(s)`)
   } finally {
     await runtime.close()
   }

@@ -9,6 +9,7 @@ import { buildApp } from '../app.js'
 import { every } from '../approvals/expire.js'
 import { type Env, readLogLevel, readOdooConfig, readServerConfig, readStoreConfig } from '../config.js'
 import { createLogger, type Logger } from '../logger.js'
+import { sweepExpiredOAuth } from '../oauth/adapter.js'
 import { createRuntime, type Runtime } from '../runtime.js'
 
 /** A port the OS says is free right now, for COUNTERSIGN_PORT=0 (tests, demos). */
@@ -48,12 +49,17 @@ export async function startCountersign(env: Env, logger: Logger): Promise<Runnin
   const app = await buildApp(runtime, {
     trusted_proxies: config.server.trusted_proxies,
     login_failure_limit: config.server.login_failure_limit,
+    oauth_registrations_per_hour: config.server.oauth_registrations_per_hour,
+    oauth_dev_http_client_ids: config.server.oauth_dev_http_client_ids,
   })
   const url = await app.listen({ host: config.server.host, port: config.server.port })
   const onError = (error: unknown) => logger.error({ err: error }, 'background job failed')
   const stopExpiry = every(
     config.server.expiry_interval_minutes * 60_000,
-    () => runtime.approvals.expire(),
+    async () => {
+      await runtime.approvals.expire()
+      await sweepExpiredOAuth(runtime.store.db, runtime.clock())
+    },
     onError,
   )
   const stopRecovery = every(

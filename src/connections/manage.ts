@@ -24,12 +24,14 @@ import { appendAudit } from '../store/audit-log.js'
 import {
   type Connection,
   type ConnectionPolicyPatch,
+  getActiveConnectionByGrant,
   getConnection,
   insertConnection,
   revokeConnection,
   rotateConnectionToken,
   updateConnectionPolicy,
 } from '../store/connections.js'
+import { deleteOauthGrant } from '../store/oauth-records.js'
 import type { SecretBox } from '../store/secret-box.js'
 import type { Database } from '../store/tables.js'
 import { hashToken, newConnectionToken, tokenPrefix } from '../store/tokens.js'
@@ -488,6 +490,98 @@ export async function updateConnection(
   return updated
 }
 
+/**
+ * The connection an MCP client was authorised for over OAuth (oauth/consent-routes.ts), owned by the
+ * person who consented and acting with the Odoo API key just made for them. Its bearer is an OAuth
+ * access token of `oauth_grant_id`; its `token_hash` is that of a random value nobody ever sees.
+ */
+export async function createOAuthConnection(
+  deps: Pick<ManageDeps, 'db' | 'secrets' | 'clock'>,
+  input: {
+    name: string
+    owner: OdooPerson
+    odoo_api_key: string
+    /** The profile picked at consent (usable-profiles.ts pickProfile); null: `policy` as its own. */
+    profile_id: number | null
+    policy: ConnectionPolicy
+    /** The name of the Odoo API key made for it at consent. */
+    odoo_key_name: string
+    oauth_client_id: string
+    oauth_grant_id: string
+  },
+): Promise<Connection> {
+  const unused = newConnectionToken()
+  const now = deps.clock()
+  const { policy, owner } = input
+  return deps.db.transaction().execute(async (trx) => {
+    const created = await insertConnection(
+      trx,
+      {
+        name: input.name.slice(0, 200),
+        odoo_uid: owner.uid,
+        odoo_login: owner.login,
+        odoo_user_name: owner.name,
+        token_hash: hashToken(unused),
+        token_prefix: 'oauth',
+        odoo_secret_enc: deps.secrets.seal(input.odoo_api_key, odooSecretContext(owner.uid)),
+        write_access: policy.write_access,
+        allowed_tools: [...policy.allowed_tools],
+        approval_tools: [...policy.approval_tools],
+        approval_effects: [...policy.approval_effects],
+        approver_uid: policy.approver?.uid ?? null,
+        approver_login: policy.approver?.login ?? null,
+        approver_name: policy.approver?.name ?? null,
+        approval_expiry_hours: policy.approval_expiry_hours,
+        profile_id: input.profile_id,
+        ai_client: input.name.slice(0, 100),
+        created_by: { uid: owner.uid, login: owner.login },
+        odoo_key_name: input.odoo_key_name,
+        oauth_client_id: input.oauth_client_id,
+        oauth_grant_id: input.oauth_grant_id,
+      },
+      now,
+    )
+    await appendAudit(trx, {
+      at: now,
+      event: 'connection_created',
+      outcome: 'ok',
+      connection_id: created.connection_id,
+      actor_uid: owner.uid,
+      actor_login: owner.login,
+      detail: {
+        name: created.name,
+        owner: created.odoo_login,
+        oauth_client_id: input.oauth_client_id,
+        ...policyDetail(created),
+      },
+    })
+    return created
+  })
+}
+
+/**
+ * Revokes the connection of an OAuth grant the client itself ended (oauth/provider.ts): nothing can
+ * use it any more. Nothing happens when the connection is already revoked or there is none.
+ */
+export async function revokeForEndedGrant(
+  deps: Pick<ManageDeps, 'db' | 'clock'>,
+  oauth_grant_id: string,
+): Promise<void> {
+  const now = deps.clock()
+  await deps.db.transaction().execute(async (trx) => {
+    const connection = await getActiveConnectionByGrant(trx, oauth_grant_id)
+    if (!connection || !(await revokeConnection(trx, connection.connection_id, now))) return
+    await appendAudit(trx, {
+      at: now,
+      event: 'connection_revoked',
+      outcome: 'ok',
+      connection_id: connection.connection_id,
+      actor_login: 'OAuth client',
+      detail: { reason: 'the client revoked its authorisation', oauth_client_id: connection.oauth_client_id },
+    })
+  })
+}
+
 export async function revoke(
   deps: ManageDeps,
   connection_id: number,
@@ -499,6 +593,9 @@ export async function revoke(
     if (!(await revokeConnection(trx, connection_id, now))) {
       throw new ConnectionError(`no active connection ${connection_id} (unknown or already revoked)`)
     }
+    // An OAuth connection's tokens go with it (the status check at /mcp refuses them anyway).
+    const revoked = await getConnection(trx, connection_id)
+    if (revoked?.oauth_grant_id) await deleteOauthGrant(trx, revoked.oauth_grant_id)
     await appendAudit(trx, {
       at: now,
       event: 'connection_revoked',
@@ -531,6 +628,11 @@ export async function rotate(deps: ManageDeps, connection_id: number, by: Change
 }
 
 async function rotateToken(deps: ManageDeps, connection_id: number, by: Changer): Promise<string> {
+  // A token for an OAuth connection would be a second, unexpiring way in beside its client's grant.
+  if ((await getConnection(deps.db, connection_id))?.oauth_client_id)
+    throw new ConnectionError(
+      `connection ${connection_id} was authorised over OAuth and has no token to rotate: revoke it, and its client signs in again`,
+    )
   const token = newConnectionToken()
   const now = deps.clock()
   await deps.db.transaction().execute(async (trx) => {

@@ -2,14 +2,21 @@
  * MCP over Streamable HTTP at /mcp. Authenticates the bearer token to a connection, counts the use,
  * and hands the request to the SDK's stateless handler, which builds a fresh server for this
  * principal from the same factory for both protocol eras (2025-11-25 and 2026-07-28). Nothing is
- * kept between requests, so any replica can answer any request. Unknown or revoked tokens get 401
- * with a WWW-Authenticate challenge before any MCP processing.
+ * kept between requests, so any replica can answer any request. A bearer is a connection token
+ * (`csk_…`) or an OAuth access token (oauth/bearer.ts). Every 401 carries the WWW-Authenticate
+ * challenge that points MCP clients at the protected resource metadata (RFC 9728), so they can
+ * discover the authorization server and sign the person in.
  */
 
 import { type NodeIncomingMessageLike, toNodeHandler } from '@modelcontextprotocol/node'
 import { createMcpHandler } from '@modelcontextprotocol/server'
 import type { FastifyError, FastifyInstance } from 'fastify'
+import type Provider from 'oidc-provider'
+import { resolveOAuthBearer } from '../oauth/bearer.js'
+import { mcpResource } from '../oauth/provider.js'
+import { resourceMetadataUrl } from '../oauth/routes.js'
 import type { Runtime } from '../runtime.js'
+import { looksLikeConnectionToken } from '../store/tokens.js'
 import { type Principal, resolvePrincipal } from './principal.js'
 import { createMcpServer } from './server.js'
 
@@ -20,8 +27,25 @@ export function bearerToken(header: string | undefined): string | null {
   return match?.[1] ?? null
 }
 
-export async function mcpRoutes(app: FastifyInstance, options: { runtime: Runtime }): Promise<void> {
-  const { runtime } = options
+/**
+ * The challenge of a 401 (RFC 6750 section 3, RFC 9728 section 5.1): without a token, the bare
+ * challenge; with a refused one, invalid_token and why. The header must stay ASCII: Node refuses to
+ * send anything else (ERR_INVALID_CHAR) and Fastify then answers without any challenge at all.
+ */
+export function bearerChallenge(public_url: string, refusal: string | null): string {
+  const base = `Bearer realm="countersign", resource_metadata="${resourceMetadataUrl(public_url)}"`
+  if (refusal === null) return base
+  const description = refusal.replace(/[^\x20-\x7e]|["\\]/g, '')
+  return `${base}, error="invalid_token", error_description="${description}"`
+}
+
+export async function mcpRoutes(
+  app: FastifyInstance,
+  options: { runtime: Runtime; provider: Provider },
+): Promise<void> {
+  const { runtime, provider } = options
+  const public_url = runtime.approvals.deps.public_url
+  const resource = mcpResource(public_url)
   const handler = createMcpHandler(
     ({ authInfo }) => {
       // Set by the route below before the SDK sees the request; a request without it never gets here.
@@ -62,34 +86,36 @@ export async function mcpRoutes(app: FastifyInstance, options: { runtime: Runtim
     bodyLimit: MAX_BODY,
     async handler(request, reply) {
       const token = bearerToken(request.headers.authorization)
-      const principal = token
-        ? await resolvePrincipal(
-            { db: runtime.store.db, odoo: runtime.odoo, secrets: runtime.secrets },
-            token,
-          )
-        : null
+      let principal: Principal | null = null
+      let refusal: string | null = null
+      if (token && looksLikeConnectionToken(token)) {
+        principal = await resolvePrincipal(
+          { db: runtime.store.db, odoo: runtime.odoo, secrets: runtime.secrets },
+          token,
+        )
+        if (!principal) refusal = 'unknown or revoked connection token'
+      } else if (token) {
+        const outcome = await resolveOAuthBearer(
+          { db: runtime.store.db, odoo: runtime.odoo, secrets: runtime.secrets, provider, resource },
+          token,
+        )
+        if (outcome.ok) principal = outcome.principal
+        else refusal = outcome.description
+      }
       if (!principal) {
         // Never any part of what was sent: it may be a real token of this or another system.
         runtime.logger.debug(
-          { reason: token ? 'unknown or revoked token' : 'no bearer token', method: request.method },
+          { reason: refusal ?? 'no bearer token', method: request.method },
           'mcp request refused',
         )
-        // RFC 6750: a request without a token gets the bare challenge; a bad token gets invalid_token.
-        // The header must stay ASCII: Node refuses to send anything else (ERR_INVALID_CHAR) and
-        // Fastify then answers without any challenge at all.
         return reply
           .code(401)
-          .header(
-            'WWW-Authenticate',
-            token
-              ? 'Bearer realm="countersign", error="invalid_token", error_description="unknown or revoked connection token"'
-              : 'Bearer realm="countersign"',
-          )
+          .header('WWW-Authenticate', bearerChallenge(public_url, refusal))
           .send({
             error: 'unauthorized',
-            message: token
-              ? 'Unknown or revoked connection token.'
-              : 'Send Authorization: Bearer <connection token>.',
+            message: refusal
+              ? `${refusal[0]?.toUpperCase()}${refusal.slice(1)}.`
+              : 'Send Authorization: Bearer <connection token>, or sign in with OAuth.',
           })
       }
       runtime.usage.record(principal.connection_id, runtime.clock())

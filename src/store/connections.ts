@@ -54,6 +54,10 @@ export interface Connection {
   created_by: { uid: number; login: string } | null
   /** The name of the Odoo API key Countersign made in Odoo for it; null: the secret was given to Countersign. */
   odoo_key_name: string | null
+  /** The OAuth client an MCP client was authorised as (src/oauth/); null for a token connection. */
+  oauth_client_id: string | null
+  /** The oidc-provider grant whose access tokens act as this connection; null for a token connection. */
+  oauth_grant_id: string | null
 }
 
 /** What the caller decides at creation; ids, times, status and counters are the store's. */
@@ -77,7 +81,9 @@ export type NewConnection = Pick<
 > & {
   /** A profile whose policy the connection takes instead of the fields above; default none. */
   profile_id?: number | null
-} & Partial<Pick<Connection, 'ai_client' | 'created_by' | 'odoo_key_name'>>
+} & Partial<
+    Pick<Connection, 'ai_client' | 'created_by' | 'odoo_key_name' | 'oauth_client_id' | 'oauth_grant_id'>
+  >
 
 /**
  * The connection's approver now (null: nobody), read in the transaction that files a request. On
@@ -213,6 +219,8 @@ export function connectionFromRow(row: Selectable<ConnectionTable> & ProfileColu
         ? null
         : { uid: row.created_by_uid, login: row.created_by_login ?? '' },
     odoo_key_name: row.odoo_key_name ?? null,
+    oauth_client_id: row.oauth_client_id,
+    oauth_grant_id: row.oauth_grant_id,
   }
 }
 
@@ -286,6 +294,8 @@ export async function insertConnection(
       created_by_uid: input.created_by?.uid ?? null,
       created_by_login: input.created_by?.login ?? null,
       odoo_key_name: input.odoo_key_name ?? null,
+      oauth_client_id: input.oauth_client_id ?? null,
+      oauth_grant_id: input.oauth_grant_id ?? null,
       status: 'active',
       created_at: iso(now),
       updated_at: iso(now),
@@ -324,6 +334,18 @@ export async function getConnectionByTokenHash(
   let query = selectConnections(db).where('connection.token_hash', '=', token_hash)
   if (status !== 'any') query = query.where('connection.status', '=', status)
   const row = await query.executeTakeFirst()
+  return row && connectionFromRow(row)
+}
+
+/** The active connection an OAuth grant acts as (src/oauth/bearer.ts); a revoked one finds nothing. */
+export async function getActiveConnectionByGrant(
+  db: Kysely<Database>,
+  oauth_grant_id: string,
+): Promise<Connection | undefined> {
+  const row = await selectConnections(db)
+    .where('connection.oauth_grant_id', '=', oauth_grant_id)
+    .where('connection.status', '=', 'active')
+    .executeTakeFirst()
   return row && connectionFromRow(row)
 }
 

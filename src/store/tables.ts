@@ -52,6 +52,10 @@ export interface ConnectionTable {
   created_by_login: ColumnType<string | null, string | null | undefined, string | null>
   /** The name of the Odoo API key Countersign made for it in Odoo; null: the secret was given. */
   odoo_key_name: ColumnType<string | null, string | null | undefined, string | null>
+  /** The OAuth client (client_id) an MCP client was authorised as (migration 0012); null for a token connection. */
+  oauth_client_id: ColumnType<string | null, string | null | undefined, string | null>
+  /** The oidc-provider grant whose tokens act as this connection (migration 0012). */
+  oauth_grant_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 /** An administrator's policy profile (migration 0010; domain/profile.ts); lists are JSON text. */
@@ -161,6 +165,24 @@ export interface ApprovalRequestPreviewTable {
   preview: string
 }
 
+/**
+ * What the OAuth authorization server keeps (migration 0012; src/oauth/adapter.ts): one row per
+ * oidc-provider object. Codes and tokens are keyed by the SHA-256 of their value, never the value.
+ */
+export interface OauthRecordTable {
+  /** The oidc-provider model: 'Session', 'Interaction', 'Grant', 'Client', 'AccessToken', … */
+  model: string
+  id: string
+  /** The object as JSON text. */
+  payload: string
+  grant_id: string | null
+  uid: string | null
+  user_code: string | null
+  /** When the object expires (ISO text); null: it does not. */
+  expires_at: string | null
+  consumed_at: string | null
+}
+
 export interface Database {
   connection: ConnectionTable
   approval_request: ApprovalRequestTable
@@ -168,4 +190,5 @@ export interface Database {
   audit_log: AuditLogTable
   login_throttle: LoginThrottleTable
   policy_profile: PolicyProfileTable
+  oauth_record: OauthRecordTable
 }

@@ -42,6 +42,16 @@ describe('configuration errors', () => {
       '5000',
       /COUNTERSIGN_MAX_REQUEST_ARGUMENTS_KB="5000" is invalid: .*1-4096/,
     ],
+    [
+      'COUNTERSIGN_OAUTH_REGISTRATIONS_PER_HOUR',
+      '0',
+      /COUNTERSIGN_OAUTH_REGISTRATIONS_PER_HOUR="0" is invalid: .*1-100000/,
+    ],
+    [
+      'COUNTERSIGN_OAUTH_DEV_HTTP_CLIENT_IDS',
+      'maybe',
+      /COUNTERSIGN_OAUTH_DEV_HTTP_CLIENT_IDS="maybe" is invalid: use true or false/,
+    ],
   ])('serve with an invalid %s names it and the fix', async (name, value, message) => {
     const env = {
       ...base,

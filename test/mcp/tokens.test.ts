@@ -79,7 +79,7 @@ describe('MCP connection tokens', () => {
   afterAll(() => cleanups.run())
 
   const refused: Array<[string, () => string | null, RegExp]> = [
-    ['no Authorization header', () => null, /^Bearer realm="countersign"$/],
+    ['no Authorization header', () => null, /^Bearer realm="countersign", resource_metadata="[^"]+"$/],
     ['Basic credentials', () => `Basic ${Buffer.from('demo:demo').toString('base64')}`, /^Bearer /],
     ['"Bearer" without a token', () => 'Bearer', /^Bearer /],
     ['a bearer value with a space', () => 'Bearer csk_abc def', /^Bearer /],

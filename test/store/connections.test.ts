@@ -33,6 +33,8 @@ describeEachEngine('connections', (engine, t) => {
       request_count: 0,
       profile_id: null,
       profile_name: null,
+      oauth_client_id: null,
+      oauth_grant_id: null,
     }
     expect(created).toEqual(expected)
     expect(await getConnection(t.store.db, created.connection_id)).toEqual(expected)

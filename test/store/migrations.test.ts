@@ -22,6 +22,7 @@ const TABLES = [
   'audit_log',
   'connection',
   'login_throttle',
+  'oauth_record',
   'policy_profile',
 ]
 const ALL = Object.keys(MIGRATIONS)
@@ -37,8 +38,12 @@ const INDEXES = [
   'audit_log_at_idx',
   'audit_log_connection_idx',
   'audit_log_request_idx',
+  'connection_oauth_grant_idx',
   'connection_profile_idx',
   'login_throttle_window_idx',
+  'oauth_record_expires_idx',
+  'oauth_record_grant_idx',
+  'oauth_record_uid_idx',
   'policy_profile_one_default_idx',
 ]
 

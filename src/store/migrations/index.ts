@@ -17,6 +17,7 @@ import * as m0008 from './0008-sealed-secrets.js'
 import * as m0009 from './0009-request-preview.js'
 import * as m0010 from './0010-policy-profiles.js'
 import * as m0011 from './0011-connection-owner-fields.js'
+import * as m0012 from './0012-oauth.js'
 
 export interface EngineMigration {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>
@@ -35,4 +36,5 @@ export const MIGRATIONS: Readonly<Record<string, EngineMigration>> = Object.free
   '0009-request-preview': m0009,
   '0010-policy-profiles': m0010,
   '0011-connection-owner-fields': m0011,
+  '0012-oauth': m0012,
 })

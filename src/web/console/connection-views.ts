@@ -102,7 +102,7 @@ ${
     <td>${c.approval_effects.length > 0 ? c.approval_effects.join(', ') : html`<span class="none">none</span>`}</td>
     <td>${c.approver_login ?? html`<span class="none">any MCP administrator</span>`}</td>
     <td>${c.approval_expiry_hours}</td>
-    <td><code>${c.token_prefix}…</code></td>
+    <td>${c.oauth_client_id ? 'OAuth' : html`<code>${c.token_prefix}…</code>`}</td>
     <td>${when(c.created_at)}</td>
     <td>${when(c.last_used_at)}</td>
     <td>${c.request_count}</td>
@@ -219,7 +219,11 @@ function details(viewer: Viewer, c: Connection): Html {
         ? html`made by Countersign in Odoo, named <q>${c.odoo_key_name}</q> (listed in Odoo under Preferences → Account Security)`
         : 'given to Countersign when the connection was made'
     }</dd>
-    <dt>token</dt><dd><code>${c.token_prefix}…</code> (only its hash is stored)</dd>
+    ${
+      c.oauth_client_id
+        ? html`<dt>signed in</dt><dd>over OAuth by the client <code>${c.oauth_client_id}</code></dd>`
+        : html`<dt>token</dt><dd><code>${c.token_prefix}…</code> (only its hash is stored)</dd>`
+    }
     <dt>created</dt><dd>${when(c.created_at)}</dd>
     <dt>last used</dt><dd>${when(c.last_used_at)}</dd>
     <dt>requests</dt><dd>${c.request_count}</dd>
@@ -246,10 +250,12 @@ function actions(viewer: Viewer, c: Connection): Html | null {
   }
   return html`<div class="buttons">
     ${
-      own
-        ? html`<form method="post" action="/connections/${c.connection_id}/rotate" data-confirm="Issue a new token? The current one stops working at once.">
+      own && c.oauth_client_id
+        ? null
+        : own
+          ? html`<form method="post" action="/connections/${c.connection_id}/rotate" data-confirm="Issue a new token? The current one stops working at once.">
       ${hidden('_csrf', viewer.csrf)}<button type="submit">Rotate token</button></form>`
-        : html`<form method="post" action="/connections/${c.connection_id}/rotate" data-confirm="This connection acts as ${c.odoo_login}: rotating it revokes it, and only ${c.odoo_login} can re-issue it. Go on?">
+          : html`<form method="post" action="/connections/${c.connection_id}/rotate" data-confirm="This connection acts as ${c.odoo_login}: rotating it revokes it, and only ${c.odoo_login} can re-issue it. Go on?">
       ${hidden('_csrf', viewer.csrf)}<button type="submit">Rotate (revokes: only the owner gets a new token)</button></form>`
     }
     <form method="post" action="/connections/${c.connection_id}/revoke" data-confirm="Revoke this connection? Its AI client loses access at once.">

@@ -16,7 +16,9 @@ import fastifyHelmet from '@fastify/helmet'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type Provider from 'oidc-provider'
 import { SESSION_ENDED } from '../../domain/odoo-account.js'
+import { consentRoutes } from '../../oauth/consent-routes.js'
 import type { Runtime } from '../../runtime.js'
 import { HttpError, notFound, tooManyPosts, unauthenticated } from '../errors.js'
 import type { LoginLimiter } from '../login-limit.js'
@@ -44,6 +46,8 @@ export interface ConsoleOptions {
   public_url: string
   /** Login form posts per client address per minute, on each replica (a flood guard). */
   login_posts_per_minute?: number
+  /** The OAuth authorization server whose sign-in and consent page lives here (oauth/consent-routes.ts). */
+  provider: Provider
 }
 
 declare module 'fastify' {
@@ -129,6 +133,15 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleOption
     runtime: options.runtime,
     login: options.login,
     sessions,
+    posts_per_minute: options.login_posts_per_minute ?? 60,
+  })
+
+  await app.register(consentRoutes, {
+    runtime: options.runtime,
+    provider: options.provider,
+    login: options.login,
+    sessions,
+    public_url: options.public_url,
     posts_per_minute: options.login_posts_per_minute ?? 60,
   })
 
