@@ -470,20 +470,7 @@ export async function updateConnection(
     // Pending requests follow the connection's approver: the former one may no longer see or decide
     // them. Decided requests keep who was assigned when they were decided.
     const moved =
-      patch.approver === undefined ? [] : await reassignPending(trx, connection_id, patch.approver)
-    for (const request of moved) {
-      await appendAudit(trx, {
-        at: now,
-        event: 'request_reassigned',
-        outcome: 'ok',
-        connection_id,
-        request_id: request.request_id,
-        ...changer(by),
-        tool: request.tool,
-        model: request.model,
-        detail: { from: request.approver_login, to: patch.approver?.login ?? null },
-      })
-    }
+      patch.approver === undefined ? [] : await movePendingOf(trx, connection_id, patch.approver, by, now)
     return { updated, moved }
   })
   if (moved.length > 0) await deps.requestsReassigned?.(moved, changer(by).actor_login)
@@ -654,7 +641,36 @@ async function rotateToken(deps: ManageDeps, connection_id: number, by: Changer)
   return token
 }
 
-function changer(by: Changer) {
+/**
+ * Moves a connection's pending requests to `approver` (the former one may no longer see or decide
+ * them), each move audited; the caller tells Odoo after the transaction (`requestsReassigned`).
+ */
+export async function movePendingOf(
+  trx: Kysely<Database>,
+  connection_id: number,
+  approver: OdooPerson | null,
+  by: Changer,
+  now: Date,
+): Promise<ApprovalRequest[]> {
+  const moved = await reassignPending(trx, connection_id, approver)
+  for (const request of moved) {
+    await appendAudit(trx, {
+      at: now,
+      event: 'request_reassigned',
+      outcome: 'ok',
+      connection_id,
+      request_id: request.request_id,
+      ...changer(by),
+      tool: request.tool,
+      model: request.model,
+      detail: { from: request.approver_login, to: approver?.login ?? null },
+    })
+  }
+  return moved
+}
+
+/** The audit columns naming who made a change. */
+export function changer(by: Changer) {
   return by.kind === 'user'
     ? { actor_uid: by.uid, actor_login: by.login }
     : { actor_login: 'operator (command line)' }

@@ -14,7 +14,6 @@ import { loosenings } from '../domain/policy.js'
 import { chooseAmong, type Profile, XML_ID } from '../domain/profile.js'
 import { odooSecretContext, policyOf } from '../mcp/principal.js'
 import type { OdooClient, OdooSession } from '../odoo/types.js'
-import { reassignPending } from '../store/approval-transitions.js'
 import { appendAudit } from '../store/audit-log.js'
 import {
   type Connection,
@@ -36,7 +35,7 @@ import {
 } from '../store/profiles.js'
 import type { SecretBox } from '../store/secret-box.js'
 import type { Database } from '../store/tables.js'
-import { type Changer, ConnectionError, policyInput } from './manage.js'
+import { type Changer, ConnectionError, changer, movePendingOf, policyInput } from './manage.js'
 import { profilesFor } from './usable-profiles.js'
 
 export interface ProfileDeps {
@@ -116,12 +115,6 @@ function detailOf(p: Profile) {
     approver: p.policy.approver?.login ?? null,
     approval_expiry_hours: p.policy.approval_expiry_hours,
   }
-}
-
-function changer(by: Changer) {
-  return by.kind === 'user'
-    ? { actor_uid: by.uid, actor_login: by.login }
-    : { actor_login: 'operator (command line)' }
 }
 
 async function nameIsFree(db: Kysely<Database>, name: string, except?: number): Promise<void> {
@@ -229,30 +222,6 @@ async function moveRequests(
   const moved: ApprovalRequest[] = []
   for (const c of await listConnections(trx, { profile_id })) {
     moved.push(...(await movePendingOf(trx, c.connection_id, approver, by, now)))
-  }
-  return moved
-}
-
-async function movePendingOf(
-  trx: Kysely<Database>,
-  connection_id: number,
-  approver: OdooPerson | null,
-  by: Changer,
-  now: Date,
-): Promise<ApprovalRequest[]> {
-  const moved = await reassignPending(trx, connection_id, approver)
-  for (const request of moved) {
-    await appendAudit(trx, {
-      at: now,
-      event: 'request_reassigned',
-      outcome: 'ok',
-      connection_id,
-      request_id: request.request_id,
-      ...changer(by),
-      tool: request.tool,
-      model: request.model,
-      detail: { from: request.approver_login, to: approver?.login ?? null },
-    })
   }
   return moved
 }
