@@ -325,4 +325,39 @@ describe('connections people make for themselves', () => {
     const names = (await client.listTools()).tools.map((t) => t.name)
     expect(names).toContain('delete_record')
   })
+
+  it('the owner moves their connection to a stricter profile of their groups, never to a looser or foreign one', async () => {
+    const strict = {
+      name: 'Strict sales',
+      description: 'More approvals',
+      odoo_groups: 'sales_team.group_sale_salesman',
+      write_access: 'on',
+      approval_tools: ['delete_record', 'create_record'],
+      approval_effects: ['delete', 'send'],
+      approver_login: '',
+      approval_expiry_hours: '1',
+    }
+    expect((await admin.post('/profiles', strict)).status).toBe(303)
+    const mine = (await demo.get('/connections')).text
+    const id = /href="\/connections\/(\d+)">As a salesman</.exec(mine)?.[1] as string
+    const page = (await demo.get(`/connections/${id}`)).text
+    const options = Object.fromEntries(
+      [...page.matchAll(/<option value="(\d+)"(?: selected)?>([^<]+)<\/option>/g)].map((m) => [m[2], m[1]]),
+    )
+    expect(Object.keys(options).sort()).toEqual(['Managers', 'Sales', 'Strict sales'])
+    const move = (who: ConsoleAgent, name: string) =>
+      who.post(`/connections/${id}/profile`, { profile_id: options[name] as string })
+
+    const foreign = await move(demo, 'Managers')
+    expect(foreign.status).toBe(422)
+    expect(foreign.text).toContain('you may not use')
+    expect((await move(restricted, 'Strict sales')).status).toBe(404)
+    expect((await move(demo, 'Strict sales')).location).toBe(`/connections/${id}?done=profile`)
+    expect((await demo.get(`/connections/${id}`)).text).toContain('From the policy profile Strict sales')
+    // Back to Sales would take create_record out of approval: a loosening, refused.
+    const looser = await move(demo, 'Sales')
+    expect(looser.status).toBe(422)
+    expect(looser.text).toContain('create_record')
+    expect((await demo.get(`/connections/${id}`)).text).toContain('From the policy profile Strict sales')
+  })
 })

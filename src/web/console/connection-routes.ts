@@ -194,8 +194,8 @@ export async function connectionRoutes(
     const viewer = viewerOf(request, sessions)
     const connection = await found(viewer, request.params)
     const done = DONE[String((request.query as { done?: unknown }).done)]
-    if (!viewer.actor.is_admin) return sendPage(reply, ownConnectionPage(viewer, connection, done))
     const profiles = await listProfiles(runtime.store.db)
+    if (!viewer.actor.is_admin) return sendPage(reply, ownConnectionPage(viewer, connection, done, profiles))
     return sendPage(
       reply,
       connectionFormPage(viewer, { connection, form: policyFormOf(connection), done, profiles }),

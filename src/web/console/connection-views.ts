@@ -264,7 +264,12 @@ function actions(viewer: Viewer, c: Connection): Html | null {
 }
 
 /** The owner's view of their connection: the details and actions, the policy as read-only facts. */
-export function ownConnectionPage(viewer: Viewer, c: Connection, done?: string): Html {
+export function ownConnectionPage(
+  viewer: Viewer,
+  c: Connection,
+  done?: string,
+  profiles: readonly StoredProfile[] = [],
+): Html {
   return page({
     title: `Connection ${c.name}`,
     viewer,
@@ -273,7 +278,11 @@ export function ownConnectionPage(viewer: Viewer, c: Connection, done?: string):
 ${done && banner('success', done)}
 ${details(viewer, c)}
 <section class="group" aria-labelledby="policy-h"><h2 id="policy-h">What it may do</h2>
-  <p class="help">Set by the MCP administrators; you cannot change it here.</p>
+  <p class="help">${
+    c.profile_id === null
+      ? 'Set by the MCP administrators.'
+      : html`From the policy profile ${c.profile_name}, as the MCP administrators define it.`
+  }</p>
   <dl>
     <dt>write access</dt><dd>${c.write_access ? 'on' : 'off'}</dd>
     <dt>allowed tools</dt><dd>${c.allowed_tools.length > 0 ? c.allowed_tools.join(', ') : 'every tool write access permits'}</dd>
@@ -283,8 +292,30 @@ ${details(viewer, c)}
     <dt>approval expiry (hours)</dt><dd>${c.approval_expiry_hours}</dd>
   </dl>
 </section>
+${c.status === 'active' && profiles.length > 0 && ownProfileChooser(viewer, c, profiles)}
 <p><a href="/connections">All my connections</a></p>`,
   })
+}
+
+/**
+ * The owner moves their connection to another profile: every profile is listed; Odoo is asked as
+ * them whether their groups may use the one picked, and a profile that would loosen what the
+ * connection has now is refused (connections/profiles.ts chooseProfile).
+ */
+function ownProfileChooser(viewer: Viewer, c: Connection, profiles: readonly StoredProfile[]): Html {
+  return html`<section class="group" aria-labelledby="own-profile-h"><h2 id="own-profile-h">Policy profile</h2>
+  <form method="post" action="/connections/${c.connection_id}/profile">
+    ${hidden('_csrf', viewer.csrf)}
+    <div class="field"><label for="profile_id">Move to the profile</label>
+    <select id="profile_id" name="profile_id">
+      ${profiles.map(
+        (p) =>
+          html`<option value="${p.profile_id}"${c.profile_id === p.profile_id ? html` selected` : ''}>${p.name}</option>`,
+      )}
+    </select></div>
+    <p class="help">Only a profile of your Odoo groups that is at least as strict as what the connection has now.</p>
+    <button type="submit">Move</button>
+  </form></section>`
 }
 
 /** The form as typed to connect an AI client oneself (re-shown after an error, never the secrets). */

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Changer } from '../../connections/manage.js'
 import { ConnectionError } from '../../connections/manage.js'
 import {
+  chooseProfile,
   createProfile,
   deleteProfile,
   type ProfileDeps,
@@ -161,17 +162,30 @@ export async function profileRoutes(
     return reply.redirect('/profiles?done=deleted', 303)
   })
 
+  // Administrators put any connection on a profile (or back on its own policy); an owner moves
+  // their own to another profile their groups may use that loosens nothing (chooseProfile).
+  // Someone else's connection does not exist for a non-administrator.
   app.post('/connections/:id/profile', async (request, reply) => {
-    const viewer = admin(request)
+    const viewer = viewerOf(request, sessions)
     const parsed = idParam.safeParse(request.params)
     const connection = parsed.success ? await getConnection(runtime.store.db, parsed.data.id) : undefined
-    if (!connection) throw notFound('connection')
+    if (!connection || !(viewer.actor.is_admin || connection.odoo_uid === viewer.actor.uid))
+      throw notFound('connection')
     const chosen = String((request.body as { profile_id?: unknown } | undefined)?.profile_id ?? '')
     const profile_id = chosen === '' ? null : Number(chosen)
     try {
       if (profile_id !== null && !Number.isSafeInteger(profile_id))
         throw new ConnectionError(`'${chosen.slice(0, 40)}' is not a profile`)
-      await setProfile(deps, connection.connection_id, profile_id, by(viewer))
+      if (viewer.actor.is_admin) await setProfile(deps, connection.connection_id, profile_id, by(viewer))
+      else if (profile_id === null)
+        throw new ConnectionError(
+          'pick a profile: only an MCP administrator gives a connection its own policy',
+        )
+      else
+        await chooseProfile(deps, connection.connection_id, profile_id, {
+          uid: viewer.actor.uid,
+          login: viewer.actor.login,
+        })
     } catch (error) {
       throw problem(error)
     }
