@@ -14,7 +14,8 @@ import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { ApprovalRequest, OdooPerson } from '../domain/approval-request.js'
 import { EFFECT_KINDS } from '../domain/effects/effect.js'
-import { type ConnectionPolicy, loosenings } from '../domain/policy.js'
+import { loosenings } from '../domain/policy.js'
+import type { Profile } from '../domain/profile.js'
 import { odooSecretContext, policyOf } from '../mcp/principal.js'
 import { apiKeyName, issueApiKey, removeApiKeys } from '../odoo/api-keys.js'
 import { OdooError } from '../odoo/errors.js'
@@ -24,9 +25,11 @@ import { appendAudit } from '../store/audit-log.js'
 import {
   type Connection,
   type ConnectionPolicyPatch,
+  connectionPolicyColumns,
   getActiveConnectionByGrant,
   getConnection,
   insertConnection,
+  type NewConnection,
   revokeConnection,
   rotateConnectionToken,
   updateConnectionPolicy,
@@ -171,40 +174,21 @@ export async function createConnection(
   })
   const approver = input.approver_login ? await resolveUser(session, input.approver_login) : null
   const token = newConnectionToken()
-  const now = deps.clock()
-  const connection = await deps.db.transaction().execute(async (trx) => {
-    const created = await insertConnection(
-      trx,
-      {
-        name: input.name,
-        odoo_uid: session.uid,
-        odoo_login: input.odoo_login,
-        odoo_user_name: owner?.name ?? input.odoo_login,
-        token_hash: hashToken(token),
-        token_prefix: tokenPrefix(token),
-        odoo_secret_enc: deps.secrets.seal(input.odoo_secret, odooSecretContext(session.uid)),
-        write_access: input.write_access,
-        allowed_tools: input.allowed_tools,
-        approval_tools: input.approval_tools,
-        approval_effects: input.approval_effects,
-        approver_uid: approver?.uid ?? null,
-        approver_login: approver?.login ?? null,
-        approver_name: approver?.name ?? null,
-        approval_expiry_hours: input.approval_expiry_hours,
-        created_by: by.kind === 'user' ? { uid: by.uid, login: by.login } : null,
-      },
-      now,
-    )
-    await appendAudit(trx, {
-      at: now,
-      event: 'connection_created',
-      outcome: 'ok',
-      connection_id: created.connection_id,
-      ...changer(by),
-      detail: { name: created.name, owner: created.odoo_login, ...policyDetail(created) },
-    })
-    return created
-  })
+  const connection = await insertCreated(
+    deps,
+    {
+      name: input.name,
+      odoo_uid: session.uid,
+      odoo_login: input.odoo_login,
+      odoo_user_name: owner?.name ?? input.odoo_login,
+      ...tokenColumns(token),
+      odoo_secret_enc: deps.secrets.seal(input.odoo_secret, odooSecretContext(session.uid)),
+      ...connectionPolicyColumns({ ...input, approver }),
+      created_by: by.kind === 'user' ? { uid: by.uid, login: by.login } : null,
+    },
+    by,
+    {},
+  )
   return { connection, token }
 }
 
@@ -292,42 +276,26 @@ async function storeOwnConnection(
   // Picked here, with the session Odoo just opened: which profiles they may use is asked as them.
   const profile = await pickProfile(deps, session, input.profile_id)
   const token = newConnectionToken()
-  const now = deps.clock()
-  const connection = await deps.db.transaction().execute(async (trx) => {
-    const created = await insertConnection(
-      trx,
-      {
-        name: input.name,
-        odoo_uid: owner.uid,
-        odoo_login: owner.login,
-        odoo_user_name: me?.name ?? owner.login,
-        token_hash: hashToken(token),
-        token_prefix: tokenPrefix(token),
-        odoo_secret_enc: deps.secrets.seal(secret, odooSecretContext(owner.uid)),
-        ...newConnectionPolicy(profile),
-        ai_client: input.ai_client,
-        created_by: owner,
-        odoo_key_name,
-      },
-      now,
-    )
-    await appendAudit(trx, {
-      at: now,
-      event: 'connection_created',
-      outcome: 'ok',
-      connection_id: created.connection_id,
-      actor_uid: owner.uid,
-      actor_login: owner.login,
-      detail: {
-        name: created.name,
-        owner: created.odoo_login,
-        ai_client: created.ai_client,
-        odoo_key: odoo_key_name ? `made by Countersign: ${odoo_key_name}` : 'given by the owner',
-        ...policyDetail(created),
-      },
-    })
-    return created
-  })
+  const connection = await insertCreated(
+    deps,
+    {
+      name: input.name,
+      odoo_uid: owner.uid,
+      odoo_login: owner.login,
+      odoo_user_name: me?.name ?? owner.login,
+      ...tokenColumns(token),
+      odoo_secret_enc: deps.secrets.seal(secret, odooSecretContext(owner.uid)),
+      ...newConnectionPolicy(profile),
+      ai_client: input.ai_client,
+      created_by: owner,
+      odoo_key_name,
+    },
+    { kind: 'user', ...owner },
+    {
+      ai_client: input.ai_client,
+      odoo_key: odoo_key_name ? `made by Countersign: ${odoo_key_name}` : 'given by the owner',
+    },
+  )
   return { connection, token }
 }
 
@@ -355,57 +323,54 @@ export async function reissue(
   })
   if (session.uid !== owner.uid) throw new ConnectionError(`no connection ${connection_id}`)
   const token = newConnectionToken()
+  const connection = await insertCreated(
+    deps,
+    {
+      name: current.name,
+      odoo_uid: current.odoo_uid,
+      odoo_login: current.odoo_login,
+      odoo_user_name: current.odoo_user_name,
+      ...tokenColumns(token),
+      odoo_secret_enc: current.odoo_secret_enc,
+      ...connectionPolicyColumns(policyOf(current)),
+      profile_id: current.profile_id,
+      ai_client: current.ai_client,
+      created_by: owner,
+      odoo_key_name: current.odoo_key_name,
+    },
+    { kind: 'user', ...owner },
+    { reissued_from: connection_id, ai_client: current.ai_client },
+  )
+  return { connection, token }
+}
+
+/**
+ * Stores a new connection and its `connection_created` audit entry (what it is, who made it, its
+ * policy, and `detail`) in one transaction.
+ */
+async function insertCreated(
+  deps: Pick<ManageDeps, 'db' | 'clock'>,
+  fields: NewConnection,
+  by: Changer,
+  detail: Record<string, unknown>,
+): Promise<Connection> {
   const now = deps.clock()
-  const connection = await deps.db.transaction().execute(async (trx) => {
-    const created = await insertConnection(
-      trx,
-      {
-        name: current.name,
-        odoo_uid: current.odoo_uid,
-        odoo_login: current.odoo_login,
-        odoo_user_name: current.odoo_user_name,
-        token_hash: hashToken(token),
-        token_prefix: tokenPrefix(token),
-        odoo_secret_enc: current.odoo_secret_enc,
-        ...policyColumns(policyOf(current)),
-        profile_id: current.profile_id,
-        ai_client: current.ai_client,
-        created_by: owner,
-        odoo_key_name: current.odoo_key_name,
-      },
-      now,
-    )
+  return deps.db.transaction().execute(async (trx) => {
+    const created = await insertConnection(trx, fields, now)
     await appendAudit(trx, {
       at: now,
       event: 'connection_created',
       outcome: 'ok',
       connection_id: created.connection_id,
-      actor_uid: owner.uid,
-      actor_login: owner.login,
-      detail: {
-        name: created.name,
-        owner: created.odoo_login,
-        reissued_from: connection_id,
-        ai_client: created.ai_client,
-        ...policyDetail(created),
-      },
+      ...changer(by),
+      detail: { name: created.name, owner: created.odoo_login, ...detail, ...policyDetail(created) },
     })
     return created
   })
-  return { connection, token }
 }
 
-function policyColumns(policy: ConnectionPolicy) {
-  return {
-    write_access: policy.write_access,
-    allowed_tools: policy.allowed_tools,
-    approval_tools: policy.approval_tools,
-    approval_effects: policy.approval_effects,
-    approver_uid: policy.approver?.uid ?? null,
-    approver_login: policy.approver?.login ?? null,
-    approver_name: policy.approver?.name ?? null,
-    approval_expiry_hours: policy.approval_expiry_hours,
-  }
+function tokenColumns(token: string) {
+  return { token_hash: hashToken(token), token_prefix: tokenPrefix(token) }
 }
 
 /** A partial policy change; `approver_login: null` clears the approver. */
@@ -488,62 +453,36 @@ export async function createOAuthConnection(
     name: string
     owner: OdooPerson
     odoo_api_key: string
-    /** The profile picked at consent (usable-profiles.ts pickProfile); null: `policy` as its own. */
-    profile_id: number | null
-    policy: ConnectionPolicy
+    /** The profile picked at consent (usable-profiles.ts pickProfile). */
+    profile: Profile
     /** The name of the Odoo API key made for it at consent. */
     odoo_key_name: string
     oauth_client_id: string
     oauth_grant_id: string
   },
 ): Promise<Connection> {
-  const unused = newConnectionToken()
-  const now = deps.clock()
-  const { policy, owner } = input
-  return deps.db.transaction().execute(async (trx) => {
-    const created = await insertConnection(
-      trx,
-      {
-        name: input.name.slice(0, 200),
-        odoo_uid: owner.uid,
-        odoo_login: owner.login,
-        odoo_user_name: owner.name,
-        token_hash: hashToken(unused),
-        token_prefix: 'oauth',
-        odoo_secret_enc: deps.secrets.seal(input.odoo_api_key, odooSecretContext(owner.uid)),
-        write_access: policy.write_access,
-        allowed_tools: [...policy.allowed_tools],
-        approval_tools: [...policy.approval_tools],
-        approval_effects: [...policy.approval_effects],
-        approver_uid: policy.approver?.uid ?? null,
-        approver_login: policy.approver?.login ?? null,
-        approver_name: policy.approver?.name ?? null,
-        approval_expiry_hours: policy.approval_expiry_hours,
-        profile_id: input.profile_id,
-        ai_client: input.name.slice(0, 100),
-        created_by: { uid: owner.uid, login: owner.login },
-        odoo_key_name: input.odoo_key_name,
-        oauth_client_id: input.oauth_client_id,
-        oauth_grant_id: input.oauth_grant_id,
-      },
-      now,
-    )
-    await appendAudit(trx, {
-      at: now,
-      event: 'connection_created',
-      outcome: 'ok',
-      connection_id: created.connection_id,
-      actor_uid: owner.uid,
-      actor_login: owner.login,
-      detail: {
-        name: created.name,
-        owner: created.odoo_login,
-        oauth_client_id: input.oauth_client_id,
-        ...policyDetail(created),
-      },
-    })
-    return created
-  })
+  const { owner } = input
+  return insertCreated(
+    deps,
+    {
+      name: input.name.slice(0, 200),
+      odoo_uid: owner.uid,
+      odoo_login: owner.login,
+      odoo_user_name: owner.name,
+      // Its bearer is an access token of its grant; this token is never handed to anyone.
+      token_hash: hashToken(newConnectionToken()),
+      token_prefix: 'oauth',
+      odoo_secret_enc: deps.secrets.seal(input.odoo_api_key, odooSecretContext(owner.uid)),
+      ...newConnectionPolicy(input.profile),
+      ai_client: input.name.slice(0, 100),
+      created_by: { uid: owner.uid, login: owner.login },
+      odoo_key_name: input.odoo_key_name,
+      oauth_client_id: input.oauth_client_id,
+      oauth_grant_id: input.oauth_grant_id,
+    },
+    { kind: 'user', uid: owner.uid, login: owner.login },
+    { oauth_client_id: input.oauth_client_id },
+  )
 }
 
 /**
@@ -623,12 +562,7 @@ async function rotateToken(deps: ManageDeps, connection_id: number, by: Changer)
   const token = newConnectionToken()
   const now = deps.clock()
   await deps.db.transaction().execute(async (trx) => {
-    const rotated = await rotateConnectionToken(
-      trx,
-      connection_id,
-      { token_hash: hashToken(token), token_prefix: tokenPrefix(token) },
-      now,
-    )
+    const rotated = await rotateConnectionToken(trx, connection_id, tokenColumns(token), now)
     if (!rotated) throw new ConnectionError(`no active connection ${connection_id} (unknown or revoked)`)
     await appendAudit(trx, {
       at: now,

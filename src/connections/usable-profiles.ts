@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely'
 import { groupsNamed, type Profile, usableProfiles } from '../domain/profile.js'
 import { isOdooError } from '../odoo/errors.js'
 import type { OdooSession } from '../odoo/types.js'
-import type { NewConnection } from '../store/connections.js'
+import { connectionPolicyColumns, type NewConnection } from '../store/connections.js'
 import { listProfiles } from '../store/profiles.js'
 import type { Database } from '../store/tables.js'
 import { ConnectionError } from './connection-error.js'
@@ -87,28 +87,6 @@ export async function pickProfile(
  */
 export function newConnectionPolicy(
   profile: Profile,
-): Pick<
-  NewConnection,
-  | 'write_access'
-  | 'allowed_tools'
-  | 'approval_tools'
-  | 'approval_effects'
-  | 'approver_uid'
-  | 'approver_login'
-  | 'approver_name'
-  | 'approval_expiry_hours'
-  | 'profile_id'
-> {
-  const policy = profile.policy
-  return {
-    profile_id: profile.profile_id,
-    write_access: policy.write_access,
-    allowed_tools: [...policy.allowed_tools],
-    approval_tools: [...policy.approval_tools],
-    approval_effects: [...policy.approval_effects],
-    approver_uid: policy.approver?.uid ?? null,
-    approver_login: policy.approver?.login ?? null,
-    approver_name: policy.approver?.name ?? null,
-    approval_expiry_hours: policy.approval_expiry_hours,
-  }
+): ReturnType<typeof connectionPolicyColumns> & Pick<NewConnection, 'profile_id'> {
+  return { profile_id: profile.profile_id, ...connectionPolicyColumns(profile.policy) }
 }

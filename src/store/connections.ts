@@ -85,6 +85,32 @@ export type NewConnection = Pick<
     Pick<Connection, 'ai_client' | 'created_by' | 'odoo_key_name' | 'oauth_client_id' | 'oauth_grant_id'>
   >
 
+/** A policy as the columns of a new connection (lists copied, the approver spread out). */
+export function connectionPolicyColumns(
+  policy: Omit<ConnectionPolicy, 'approver'> & { approver: OdooPerson | null },
+): Pick<
+  NewConnection,
+  | 'write_access'
+  | 'allowed_tools'
+  | 'approval_tools'
+  | 'approval_effects'
+  | 'approver_uid'
+  | 'approver_login'
+  | 'approver_name'
+  | 'approval_expiry_hours'
+> {
+  return {
+    write_access: policy.write_access,
+    allowed_tools: [...policy.allowed_tools],
+    approval_tools: [...policy.approval_tools],
+    approval_effects: [...policy.approval_effects],
+    approver_uid: policy.approver?.uid ?? null,
+    approver_login: policy.approver?.login ?? null,
+    approver_name: policy.approver?.name ?? null,
+    approval_expiry_hours: policy.approval_expiry_hours,
+  }
+}
+
 /**
  * The connection's approver now (null: nobody), read in the transaction that files a request. On
  * PostgreSQL the row stays share-locked until that transaction ends, so a change of approver (which

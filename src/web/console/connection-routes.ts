@@ -41,6 +41,7 @@ import {
   revokedByRotationPage,
   tokenPage,
 } from './connection-views.js'
+import { policyFieldsInput, policyFieldsOf, text } from './form-fields.js'
 import type { Viewer } from './layout.js'
 import { sendPage, viewerOf } from './render.js'
 import type { Sessions } from './sessions.js'
@@ -269,15 +270,6 @@ function again(reply: FastifyReply, refusal: HttpError, body: Parameters<typeof 
   return sendPage(reply.code(refusal.statusCode), body)
 }
 
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : ''
-}
-
-function list(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string')
-  return typeof value === 'string' && value !== '' ? [value] : []
-}
-
 /** The connect form as typed; the password and key are read where used, never echoed. */
 function ownFormOf(body: Record<string, unknown>): OwnForm {
   return {
@@ -295,25 +287,11 @@ function formOf(body: Record<string, unknown>): PolicyForm {
   return {
     name: text(body.name),
     odoo_login: text(body.odoo_login),
-    write_access: body.write_access === 'on',
-    allowed_tools: list(body.allowed_tools),
-    approval_tools: list(body.approval_tools),
-    approval_effects: list(body.approval_effects),
-    approver_login: text(body.approver_login),
-    approval_expiry_hours: text(body.approval_expiry_hours),
+    ...policyFieldsOf(body),
   }
 }
 
 /** The policy as connections/manage.ts validates it (it names any field that is wrong). */
 function policyInput(form: PolicyForm) {
-  const hours = form.approval_expiry_hours.trim()
-  return {
-    name: form.name,
-    write_access: form.write_access,
-    allowed_tools: form.allowed_tools,
-    approval_tools: form.approval_tools,
-    approval_effects: form.approval_effects,
-    approver_login: form.approver_login.trim() || null,
-    approval_expiry_hours: hours === '' ? Number.NaN : Number(hours),
-  }
+  return { name: form.name, ...policyFieldsInput(form) }
 }

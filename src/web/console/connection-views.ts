@@ -14,20 +14,14 @@ import { RECOMMENDED_APPROVAL_EFFECTS } from '../../domain/policy.js'
 import type { Connection } from '../../store/connections.js'
 import type { StoredProfile } from '../../store/profiles.js'
 import { ODOO_TOOL_NAMES } from '../../tools/catalog.js'
+import type { PolicyFields } from './form-fields.js'
 import { type Html, html } from './html.js'
 import { banner, hidden, page, type Viewer, when } from './layout.js'
 
 /** The policy form's values, as typed (re-shown after an error). */
-export interface PolicyForm {
+export interface PolicyForm extends PolicyFields {
   name: string
   odoo_login: string
-  write_access: boolean
-  allowed_tools: string[]
-  approval_tools: string[]
-  /** As ticked; manage.ts refuses a kind that is not one. */
-  approval_effects: string[]
-  approver_login: string
-  approval_expiry_hours: string
 }
 
 export const EMPTY_POLICY: PolicyForm = {
@@ -142,17 +136,22 @@ ${c && c.profile_id !== null ? policySummary(c) : policyForm(viewer, c, f)}`,
 
 /** The policy of a connection on a profile: shown, changed only through the profile. */
 function policySummary(c: Connection): Html {
-  const none = (text: string) => html`<span class="none">${text}</span>`
   return html`<section class="group" aria-labelledby="policy-h"><h2 id="policy-h">Policy (from profile ${c.profile_name})</h2>
-  <dl>
+  ${policyFacts(c)}
+</section>`
+}
+
+/** A connection's policy as read-only facts. */
+function policyFacts(c: Connection): Html {
+  const none = (text: string) => html`<span class="none">${text}</span>`
+  return html`<dl>
     <dt>write access</dt><dd>${c.write_access ? 'on' : 'off'}</dd>
     <dt>allowed tools</dt><dd>${c.allowed_tools.length > 0 ? c.allowed_tools.join(', ') : none('every tool write access permits')}</dd>
     <dt>tools that need approval</dt><dd>${c.approval_tools.length > 0 ? c.approval_tools.join(', ') : none('none')}</dd>
     <dt>effects that need approval</dt><dd>${c.approval_effects.length > 0 ? c.approval_effects.join(', ') : none('none')}</dd>
     <dt>approver</dt><dd>${c.approver_login ?? none('any MCP administrator')}</dd>
     <dt>approval expiry</dt><dd>${c.approval_expiry_hours} hour(s)</dd>
-  </dl>
-</section>`
+  </dl>`
 }
 
 function policyForm(viewer: Viewer, c: Connection | null, f: PolicyForm): Html {
@@ -283,14 +282,7 @@ ${details(viewer, c)}
       ? 'Set by the MCP administrators.'
       : html`From the policy profile ${c.profile_name}, as the MCP administrators define it.`
   }</p>
-  <dl>
-    <dt>write access</dt><dd>${c.write_access ? 'on' : 'off'}</dd>
-    <dt>allowed tools</dt><dd>${c.allowed_tools.length > 0 ? c.allowed_tools.join(', ') : 'every tool write access permits'}</dd>
-    <dt>tools that need approval</dt><dd>${c.approval_tools.length > 0 ? c.approval_tools.join(', ') : html`<span class="none">none</span>`}</dd>
-    <dt>effects that need approval</dt><dd>${c.approval_effects.length > 0 ? c.approval_effects.join(', ') : html`<span class="none">none</span>`}</dd>
-    <dt>approver</dt><dd>${c.approver_login ?? 'any MCP administrator'}</dd>
-    <dt>approval expiry (hours)</dt><dd>${c.approval_expiry_hours}</dd>
-  </dl>
+  ${policyFacts(c)}
 </section>
 ${c.status === 'active' && profiles.length > 0 && ownProfileChooser(viewer, c, profiles)}
 <p><a href="/connections">All my connections</a></p>`,

@@ -21,6 +21,7 @@ import { getConnection, listConnections } from '../../store/connections.js'
 import { getProfile, listProfiles } from '../../store/profiles.js'
 import { administratorsOnly, HttpError, notFound, odooUnavailable } from '../errors.js'
 import { idParam } from '../params.js'
+import { policyFieldsInput, policyFieldsOf, text } from './form-fields.js'
 import type { Viewer } from './layout.js'
 import {
   EMPTY_PROFILE,
@@ -193,15 +194,6 @@ export async function profileRoutes(
   })
 }
 
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : ''
-}
-
-function list(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string')
-  return typeof value === 'string' && value !== '' ? [value] : []
-}
-
 /** The form as typed: a checkbox is present only when ticked; repeated names arrive as arrays. */
 function formOf(body: Record<string, unknown>): ProfileForm {
   return {
@@ -209,18 +201,12 @@ function formOf(body: Record<string, unknown>): ProfileForm {
     description: text(body.description),
     odoo_groups: text(body.odoo_groups),
     is_default: body.is_default === 'on',
-    write_access: body.write_access === 'on',
-    allowed_tools: list(body.allowed_tools),
-    approval_tools: list(body.approval_tools),
-    approval_effects: list(body.approval_effects),
-    approver_login: text(body.approver_login),
-    approval_expiry_hours: text(body.approval_expiry_hours),
+    ...policyFieldsOf(body),
   }
 }
 
 /** The profile as connections/profiles.ts validates it (it names any field that is wrong). */
 function profileInput(form: ProfileForm) {
-  const hours = form.approval_expiry_hours.trim()
   return {
     name: form.name,
     description: form.description,
@@ -229,11 +215,6 @@ function profileInput(form: ProfileForm) {
       .map((g) => g.trim())
       .filter(Boolean),
     is_default: form.is_default,
-    write_access: form.write_access,
-    allowed_tools: form.allowed_tools,
-    approval_tools: form.approval_tools,
-    approval_effects: form.approval_effects,
-    approver_login: form.approver_login.trim() || null,
-    approval_expiry_hours: hours === '' ? Number.NaN : Number(hours),
+    ...policyFieldsInput(form),
   }
 }

@@ -7,22 +7,17 @@
 import type { Profile } from '../../domain/profile.js'
 import type { StoredProfile } from '../../store/profiles.js'
 import { effectBoxes, toolBoxes } from './connection-views.js'
+import type { PolicyFields } from './form-fields.js'
 import { type Html, html } from './html.js'
 import { banner, hidden, page, type Viewer } from './layout.js'
 
 /** The profile form's values, as typed (re-shown after an error). */
-export interface ProfileForm {
+export interface ProfileForm extends PolicyFields {
   name: string
   description: string
   /** One xml id per line, as typed. */
   odoo_groups: string
   is_default: boolean
-  write_access: boolean
-  allowed_tools: string[]
-  approval_tools: string[]
-  approval_effects: string[]
-  approver_login: string
-  approval_expiry_hours: string
 }
 
 export const EMPTY_PROFILE: ProfileForm = {
