@@ -28,17 +28,14 @@ interface Activity {
 
 /** The open (not done) activities Countersign made for a request. */
 function openActivities(d: ConformanceDeployment, request_id: number): Promise<Activity[]> {
-  // The summary is "Approve AI request #<id>: <tool>"; the colon keeps #1 from matching #12. Request
-  // ids restart with every deployment and real Odoo is shared between runs: the link names this server.
-  return d.odooAdmin.call<Activity[]>('mail.activity', 'search_read', {
-    kwargs: {
-      domain: [
-        ['summary', 'ilike', `request #${request_id}:`],
-        ['note', 'ilike', `href="${d.server.url}/approvals/${request_id}"`],
-      ],
-      fields: ['user_id', 'summary', 'note', 'res_model', 'res_id', 'activity_type_id'],
-    },
-  })
+  return d.activities<Activity>(request_id, [
+    'user_id',
+    'summary',
+    'note',
+    'res_model',
+    'res_id',
+    'activity_type_id',
+  ])
 }
 
 async function file(ai: Client, tool: string, args: Record<string, unknown>): Promise<Record<string, any>> {

@@ -256,16 +256,10 @@ describeEachOdoo('effects', (deployment, target) => {
       COUNTERSIGN_PASSWORD: d.secret('admin'),
     })
     expect(cli.code).toBe(0)
-    const activities = await d.odooAdmin.call<Array<{ note: string; summary: string }>>(
-      'mail.activity',
-      'search_read',
-      {
-        kwargs: {
-          domain: [['note', 'ilike', `href="${d.server.url}/approvals/${pending.request_id}"`]],
-          fields: ['note', 'summary'],
-        },
-      },
-    )
+    const activities = await d.activities<{ note: string; summary: string }>(pending.request_id, [
+      'note',
+      'summary',
+    ])
     expect(activities).toHaveLength(1)
     const status = await callTool(ai, 'check_approval_status', { request_id: pending.request_id })
     for (const [where, text] of [

@@ -51,17 +51,9 @@ async function waitingFor(
   return { ai, connection_id: made.connection_id, request_id: pending.request_id as number }
 }
 
-/** Who holds an open "To-Do" activity for this deployment's request (its link names this server). */
+/** Who holds an open "To-Do" activity for this deployment's request. */
 async function activityHolders(d: ConformanceDeployment, request_id: number): Promise<number[]> {
-  const rows = await d.odooAdmin.call<Array<{ user_id: [number, string] }>>('mail.activity', 'search_read', {
-    kwargs: {
-      domain: [
-        ['summary', 'ilike', `request #${request_id}:`],
-        ['note', 'ilike', `href="${d.server.url}/approvals/${request_id}"`],
-      ],
-      fields: ['user_id'],
-    },
-  })
+  const rows = await d.activities<{ user_id: [number, string] }>(request_id, ['user_id'])
   return rows.map((r) => r.user_id[0])
 }
 
@@ -81,7 +73,14 @@ describeEachOdoo(
           async () => ((await activityHolders(d, request_id)).length === 0 ? true : undefined),
           15_000,
           `the activities of request ${request_id} to be closed`,
-        )
+        ).catch((error: Error) => {
+          // What the server said about closing them is the only clue when this fails in CI.
+          const said = d.server
+            .logs()
+            .split('\n')
+            .filter((line) => line.includes('activity'))
+          throw new Error(`${error.message}; the server logged:\n${said.join('\n')}`)
+        })
       }
     })
 

@@ -68,15 +68,7 @@ describeEachOdoo('secret arguments', (deployment, target) => {
     expect(shown.status).toBe(200)
     expect(JSON.stringify(shown.body.arguments)).toContain(HIDDEN)
     expectNoPassword('GET /api/approvals/:id', shown.body)
-    const activities = await d.odooAdmin.call<Array<{ note: string }>>('mail.activity', 'search_read', {
-      kwargs: {
-        domain: [
-          ['summary', 'ilike', `request #${request_id}:`],
-          ['note', 'ilike', `href="${d.server.url}/approvals/${request_id}"`],
-        ],
-        fields: ['note'],
-      },
-    })
+    const activities = await d.activities<{ note: string }>(request_id, ['note'])
     expect(activities).toHaveLength(1)
     expect(activities[0]?.note).toContain('change_password')
     expectNoPassword('the Odoo activity', activities)

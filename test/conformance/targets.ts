@@ -158,6 +158,13 @@ export interface ConformanceDeployment {
   ): Promise<{ status: number; body: any }>
   /** A name no earlier run against the same database used: fixtures carry it. */
   unique(label: string): string
+  /**
+   * The open To-Do activities this deployment's server made for one of its requests. Request ids
+   * restart with every deployment, real Odoo is shared between deployments and runs, and a port can
+   * come round again: so besides the summary ("Approve AI request #<id>: …", the colon keeps #1 from
+   * matching #12) and the link to this server, only activities made after this deployment started count.
+   */
+  activities<T extends object>(request_id: number, fields: string[]): Promise<T[]>
   cleanups: Cleanups
 }
 
@@ -184,6 +191,11 @@ export async function startConformanceDeployment(
   const odooAdmin = await client.authenticate({ login: 'admin', secret: odoo.users.admin.password })
   const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
   let counter = 0
+  // Ids only grow: every activity this deployment's server makes is above the newest one now.
+  const [newest] = await odooAdmin.call<Array<{ id: number }>>('mail.activity', 'search_read', {
+    kwargs: { domain: [], fields: ['id'], order: 'id desc', limit: 1 },
+  })
+  const activitiesAbove = newest?.id ?? 0
   return {
     target,
     ...odoo,
@@ -211,6 +223,17 @@ export async function startConformanceDeployment(
     },
     api: (login, secret, method, path, body) => basicApi(server.url, login, secret, method, path, body),
     unique: (label) => `CS ${label} ${run}-${++counter}`,
+    activities: (request_id, fields) =>
+      odooAdmin.call('mail.activity', 'search_read', {
+        kwargs: {
+          domain: [
+            ['id', '>', activitiesAbove],
+            ['summary', 'ilike', `request #${request_id}:`],
+            ['note', 'ilike', `href="${server.url}/approvals/${request_id}"`],
+          ],
+          fields,
+        },
+      }),
     cleanups,
   }
 }
