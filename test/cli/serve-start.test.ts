@@ -17,8 +17,15 @@ describe('serve before Odoo answers', () => {
   it('waits for an Odoo that refuses connections, then serves', async () => {
     const port = await freePort('127.0.0.1')
     const env = countersignEnv({ url: `http://127.0.0.1:${port}`, db: 'sandbox' }, tempSqlite())
-    const starting = startServe(env, cleanups)
-    await new Promise((resolve) => setTimeout(resolve, 2500))
+    // Odoo comes up only once serve has been refused at least once, however slow the machine is.
+    let refused: () => void = () => {}
+    const wasRefused = new Promise<void>((resolve) => {
+      refused = resolve
+    })
+    const starting = startServe(env, cleanups, (logs) => {
+      if (logs.includes('Odoo is not answering yet')) refused()
+    })
+    await Promise.race([wasRefused, starting])
     const sandbox = await startSandboxOdoo({ port })
     cleanups.push(() => sandbox.close())
     const server = await starting

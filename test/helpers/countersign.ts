@@ -106,8 +106,15 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<void>
 }
 
-/** Starts `countersign serve` on a random port and waits until it logs that it is serving. */
-export function startServe(env: Record<string, string>, cleanups: Cleanups): Promise<RunningServer> {
+/**
+ * Starts `countersign serve` on a random port and waits until it logs that it is serving.
+ * `onLogs` sees the log so far at every chunk, before then too (a test waiting for a start-up line).
+ */
+export function startServe(
+  env: Record<string, string>,
+  cleanups: Cleanups,
+  onLogs?: (logs: string) => void,
+): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'serve'], {
       env: { COUNTERSIGN_PORT: '0', ...env },
@@ -128,6 +135,7 @@ export function startServe(env: Record<string, string>, cleanups: Cleanups): Pro
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${logs}`)), 30_000)
     child.stderr.on('data', (chunk) => {
       logs += chunk
+      onLogs?.(logs)
       if (started) return
       for (const line of logs.split('\n')) {
         if (!line.includes('countersign is serving')) continue
