@@ -209,6 +209,7 @@ export async function createOwnConnection(
   const input = parsed.data
   let secret: string
   let odoo_key_name: string | null = null
+  let odoo_key_id: number | null = null
   /** Takes back the key Countersign made when the connection is not made after all. */
   let takeBack = async () => {}
   if (input.password) {
@@ -220,6 +221,7 @@ export async function createOwnConnection(
     })
     secret = issued.key
     odoo_key_name = issued.name
+    odoo_key_id = issued.id
     takeBack = async () => {
       if (issued.id !== null)
         await removeApiKeys(deps.odoo, { login: owner.login, password, id: issued.id }).catch(() => 0)
@@ -233,7 +235,7 @@ export async function createOwnConnection(
     secret = input.odoo_api_key as string
   }
   try {
-    return await storeOwnConnection(deps, { ...input, secret, odoo_key_name }, owner)
+    return await storeOwnConnection(deps, { ...input, secret, odoo_key_name, odoo_key_id }, owner)
   } catch (error) {
     await takeBack()
     throw error
@@ -247,11 +249,12 @@ async function storeOwnConnection(
     ai_client: string
     secret: string
     odoo_key_name: string | null
+    odoo_key_id: number | null
     profile_id?: number | undefined
   },
   owner: Owner,
 ): Promise<{ connection: Connection; token: string }> {
-  const { secret, odoo_key_name } = input
+  const { secret, odoo_key_name, odoo_key_id } = input
   let session: OdooSession
   try {
     session = await deps.odoo.authenticate({ login: owner.login, secret })
@@ -289,6 +292,7 @@ async function storeOwnConnection(
       ai_client: input.ai_client,
       created_by: owner,
       odoo_key_name,
+      odoo_key_id,
     },
     { kind: 'user', ...owner },
     {
@@ -337,6 +341,7 @@ export async function reissue(
       ai_client: current.ai_client,
       created_by: owner,
       odoo_key_name: current.odoo_key_name,
+      odoo_key_id: current.odoo_key_id,
     },
     { kind: 'user', ...owner },
     { reissued_from: connection_id, ai_client: current.ai_client },
@@ -455,8 +460,9 @@ export async function createOAuthConnection(
     odoo_api_key: string
     /** The profile picked at consent (usable-profiles.ts pickProfile). */
     profile: Profile
-    /** The name of the Odoo API key made for it at consent. */
+    /** The name of the Odoo API key made for it at consent, and its id when Odoo listed it. */
     odoo_key_name: string
+    odoo_key_id: number | null
     oauth_client_id: string
     oauth_grant_id: string
   },
@@ -477,6 +483,7 @@ export async function createOAuthConnection(
       ai_client: input.name.slice(0, 100),
       created_by: { uid: owner.uid, login: owner.login },
       odoo_key_name: input.odoo_key_name,
+      odoo_key_id: input.odoo_key_id,
       oauth_client_id: input.oauth_client_id,
       oauth_grant_id: input.oauth_grant_id,
     },

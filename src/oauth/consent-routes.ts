@@ -260,6 +260,7 @@ export async function consentRoutes(app: FastifyInstance, options: ConsentRoutes
         odoo_api_key: key.key,
         profile,
         odoo_key_name: key.name,
+        odoo_key_id: key.id,
         oauth_client_id: client.client_id,
         oauth_grant_id: grantId,
       })

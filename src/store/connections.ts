@@ -54,6 +54,8 @@ export interface Connection {
   created_by: { uid: number; login: string } | null
   /** The name of the Odoo API key Countersign made in Odoo for it; null: the secret was given to Countersign. */
   odoo_key_name: string | null
+  /** That key's `res.users.apikeys` id in Odoo, to delete exactly it; null: not known. */
+  odoo_key_id: number | null
   /** The OAuth client an MCP client was authorised as (src/oauth/); null for a token connection. */
   oauth_client_id: string | null
   /** The oidc-provider grant whose access tokens act as this connection; null for a token connection. */
@@ -82,7 +84,10 @@ export type NewConnection = Pick<
   /** A profile whose policy the connection takes instead of the fields above; default none. */
   profile_id?: number | null
 } & Partial<
-    Pick<Connection, 'ai_client' | 'created_by' | 'odoo_key_name' | 'oauth_client_id' | 'oauth_grant_id'>
+    Pick<
+      Connection,
+      'ai_client' | 'created_by' | 'odoo_key_name' | 'odoo_key_id' | 'oauth_client_id' | 'oauth_grant_id'
+    >
   >
 
 /** A policy as the columns of a new connection (lists copied, the approver spread out). */
@@ -245,6 +250,7 @@ export function connectionFromRow(row: Selectable<ConnectionTable> & ProfileColu
         ? null
         : { uid: row.created_by_uid, login: row.created_by_login ?? '' },
     odoo_key_name: row.odoo_key_name ?? null,
+    odoo_key_id: row.odoo_key_id ?? null,
     oauth_client_id: row.oauth_client_id,
     oauth_grant_id: row.oauth_grant_id,
   }
@@ -320,6 +326,7 @@ export async function insertConnection(
       created_by_uid: input.created_by?.uid ?? null,
       created_by_login: input.created_by?.login ?? null,
       odoo_key_name: input.odoo_key_name ?? null,
+      odoo_key_id: input.odoo_key_id ?? null,
       oauth_client_id: input.oauth_client_id ?? null,
       oauth_grant_id: input.oauth_grant_id ?? null,
       status: 'active',

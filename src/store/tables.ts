@@ -52,6 +52,8 @@ export interface ConnectionTable {
   created_by_login: ColumnType<string | null, string | null | undefined, string | null>
   /** The name of the Odoo API key Countersign made for it in Odoo; null: the secret was given. */
   odoo_key_name: ColumnType<string | null, string | null | undefined, string | null>
+  /** That key's `res.users.apikeys` id (migration 0013); null: unknown, or the secret was given. */
+  odoo_key_id: ColumnType<number | null, number | null | undefined, number | null>
   /** The OAuth client (client_id) an MCP client was authorised as (migration 0012); null for a token connection. */
   oauth_client_id: ColumnType<string | null, string | null | undefined, string | null>
   /** The oidc-provider grant whose tokens act as this connection (migration 0012). */

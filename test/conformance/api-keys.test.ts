@@ -5,12 +5,14 @@
  * protocol and is listed under them in `res.users.apikeys`; a wrong password makes no key; the
  * owner removes it again with the same check. Odoo 18+ gives a plain user's key an expiry (at most
  * 90 days for Internal Users), 17 none. And the whole console story (issue 13): demo logs in,
- * connects an AI client with his password, the key is in Odoo under him and the token works at /mcp.
+ * connects an AI client with his password, the key is in Odoo under him and the token works at /mcp;
+ * revoking it with his password deletes the key in Odoo.
  */
 import { expect, it } from 'vitest'
 import { apiKeyName, issueApiKey, removeApiKeys } from '../../src/odoo/api-keys.js'
 import { createOdooClient, isOdooError, type OdooClient } from '../../src/odoo/index.js'
 import { ConsoleAgent } from '../console/helpers.js'
+import { postMcp } from '../helpers/mcp-raw.js'
 import { describeEachOdoo } from './targets.js'
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -101,8 +103,20 @@ describeEachOdoo('API keys made for a person', (deployment, target) => {
     })
     expect(read.isError).toBeFalsy()
     expect(JSON.stringify(read.structuredContent)).toContain('"demo"')
-    expect(
-      await removeApiKeys(client(), { login: 'demo', password: d.users.demo.password, key_name: name }),
-    ).toBe(1)
+
+    // He revokes it with his password: the key goes from Odoo too; a wrong password changes nothing.
+    const id = Number(/href="\/connections\/(\d+)"/.exec(created.text)?.[1])
+    expect((await agent.post(`/connections/${id}/revoke`, { password: 'not-his' })).status).toBe(422)
+    expect(await keysNamed(name)).toHaveLength(1)
+    const revoked = await agent.post(`/connections/${id}/revoke`, { password: d.users.demo.password })
+    expect(revoked.location).toBe(`/connections/${id}?done=revoked_key_deleted`)
+    expect(await keysNamed(name)).toEqual([])
+    const after = await postMcp(d.server.url, token, {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/list',
+      params: {},
+    })
+    expect(after.status).toBe(401)
   })
 })

@@ -2,12 +2,15 @@
  * Conformance: a remote MCP client signs in with OAuth on every Odoo and protocol the suite knows.
  * demo allows it on the consent page with his Odoo password; Countersign makes his API key in Odoo
  * (listed under him), the client's access token works at /mcp over the target's protocol, and a
- * gated call is filed as demo. The person's part is plain HTTP here (the browser flow is
+ * gated call is filed as demo; revoking it in the console with his password deletes the key in Odoo
+ * and ends the token. The person's part is plain HTTP here (the browser flow is
  * test/oauth/flow.test.ts).
  */
 import { expect, it } from 'vitest'
+import { ConsoleAgent } from '../console/helpers.js'
 import { mcpHttpClient } from '../helpers/countersign.js'
 import { callTool } from '../helpers/deployment.js'
+import { postMcp } from '../helpers/mcp-raw.js'
 import { signInOverHttp } from '../helpers/oauth-client.js'
 import { describeEachOdoo } from './targets.js'
 
@@ -51,5 +54,21 @@ describeEachOdoo('OAuth sign-in of an MCP client', (deployment) => {
     const filed = await d.api('admin', d.secret('admin'), 'GET', `/approvals/${pending.request_id}`)
     expect(filed.status).toBe(200)
     expect(filed.body.requester).toMatchObject({ login: 'demo', uid: d.users.demo.uid })
+
+    // demo disconnects it in the console with his password: the key goes from Odoo, the token stops.
+    const browser = new ConsoleAgent(base)
+    expect((await browser.login('demo', d.users.demo.password)).status).toBe(303)
+    const list = (await browser.get('/connections')).text
+    const id = new RegExp(`href="/connections/(\\d+)">${client_name}<`).exec(list)?.[1]
+    expect(id).toBeDefined()
+    const revoked = await browser.post(`/connections/${id}/revoke`, { password: d.users.demo.password })
+    expect(revoked.location).toBe(`/connections/${id}?done=revoked_key_deleted`)
+    expect(
+      await d.odooAdmin.call('res.users.apikeys', 'search_count', {
+        kwargs: { domain: [['name', 'like', client_name]] },
+      }),
+    ).toBe(0)
+    const after = await postMcp(base, tokens.access_token, { jsonrpc: '2.0', id: 1, method: 'tools/list' })
+    expect(after.status).toBe(401)
   })
 })

@@ -33,6 +33,7 @@ export function newConnectionInput(overrides: Partial<NewConnection> = {}): NewC
     ai_client: 'Claude Desktop',
     created_by: { uid: 6, login: 'demo' },
     odoo_key_name: 'Countersign — Claude Desktop',
+    odoo_key_id: 7,
     ...overrides,
   }
 }

@@ -21,6 +21,7 @@ import {
   rotate,
   updateConnection,
 } from '../../connections/manage.js'
+import { revokeWithOdooKey } from '../../connections/remove-key.js'
 import { isOdooError } from '../../odoo/errors.js'
 import type { Runtime } from '../../runtime.js'
 import { type Connection, getConnection, listConnections } from '../../store/connections.js'
@@ -49,6 +50,8 @@ import type { Sessions } from './sessions.js'
 const DONE: Record<string, string> = {
   updated: 'Policy saved.',
   revoked: 'Connection revoked: its token no longer works.',
+  revoked_key_deleted: 'Connection revoked and its Odoo API key deleted in Odoo.',
+  revoked_key_gone: 'Connection revoked; its Odoo API key was already gone from Odoo.',
   profile: 'Profile set: the connection has its policy from now on.',
 }
 
@@ -196,7 +199,8 @@ export async function connectionRoutes(
     const connection = await found(viewer, request.params)
     const done = DONE[String((request.query as { done?: unknown }).done)]
     const profiles = await listProfiles(runtime.store.db)
-    if (!viewer.actor.is_admin) return sendPage(reply, ownConnectionPage(viewer, connection, done, profiles))
+    if (!viewer.actor.is_admin)
+      return sendPage(reply, ownConnectionPage(viewer, connection, { done, profiles }))
     return sendPage(
       reply,
       connectionFormPage(viewer, { connection, form: policyFormOf(connection), done, profiles }),
@@ -223,9 +227,47 @@ export async function connectionRoutes(
     }
   })
 
+  /**
+   * Revoking with the owner's password also deletes the connection's Odoo key (connections/
+   * remove-key.ts). Only the owner: the password is theirs, and the key. Odoo checks the password,
+   * so it counts against the login limit as on the connect form.
+   */
+  const revokeWithKey = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    viewer: Viewer,
+    connection: Connection,
+    password: string,
+  ) => {
+    if (!owns(viewer, connection))
+      throw new HttpError(
+        403,
+        'CS_NOT_OWNER',
+        'Only the owner of a connection may delete its Odoo API key; revoke it without a password.',
+      )
+    const attempt = options.limiter.attempt(viewer.actor.login, request.ip)
+    await attempt.allowed()
+    await attempt.count()
+    try {
+      const removal = await revokeWithOdooKey(deps, connection.connection_id, owner(viewer), password)
+      await attempt.succeeded()
+      const done = removal === 'deleted' ? 'revoked_key_deleted' : 'revoked_key_gone'
+      return reply.redirect(`/connections/${connection.connection_id}?done=${done}`, 303)
+    } catch (error) {
+      const wrongPassword = isOdooError(error) && error.kind === 'authentication_failed'
+      if (!wrongPassword) await attempt.undecided()
+      const refusal = wrongPassword
+        ? new HttpError(422, 'CS_INVALID_CONNECTION', error.message)
+        : problem(error)
+      return again(reply, refusal, connectionPageFor(viewer, connection, refusal.message))
+    }
+  }
+
   app.post('/connections/:id/revoke', async (request, reply) => {
     const viewer = viewerOf(request, sessions)
     const connection = await found(viewer, request.params)
+    const password = text(((request.body ?? {}) as Record<string, unknown>).password)
+    if (password !== '') return revokeWithKey(request, reply, viewer, connection, password)
     try {
       await revoke(deps, connection.connection_id, by(viewer))
     } catch (error) {
@@ -261,9 +303,16 @@ export async function connectionRoutes(
       return sendPage(reply, tokenPage(viewer, created.connection, created.token, mcp_url, false))
     } catch (error) {
       const refusal = ownProblem(error)
-      return again(reply, refusal, ownConnectionPage(viewer, connection))
+      return again(reply, refusal, connectionPageFor(viewer, connection, refusal.message))
     }
   })
+}
+
+/** The page a refused change of a connection is shown on: the owner's, or the administrators' form. */
+function connectionPageFor(viewer: Viewer, c: Connection, error: string) {
+  return viewer.actor.is_admin
+    ? connectionFormPage(viewer, { connection: c, form: policyFormOf(c), error })
+    : ownConnectionPage(viewer, c, { error })
 }
 
 function again(reply: FastifyReply, refusal: HttpError, body: Parameters<typeof sendPage>[1]) {

@@ -258,23 +258,35 @@ function actions(viewer: Viewer, c: Connection): Html | null {
       ${hidden('_csrf', viewer.csrf)}<button type="submit">Rotate (revokes: only the owner gets a new token)</button></form>`
     }
     <form method="post" action="/connections/${c.connection_id}/revoke" data-confirm="Revoke this connection? Its AI client loses access at once.">
-      ${hidden('_csrf', viewer.csrf)}<button type="submit" class="reject">Revoke</button></form>
+      ${hidden('_csrf', viewer.csrf)}${own && c.odoo_key_id !== null && keyRemovalField(c)}<button type="submit" class="reject">Revoke</button></form>
   </div>`
+}
+
+/**
+ * On the owner's revoke form, when Countersign made the connection's Odoo key: their password, to
+ * have that key deleted in Odoo too (Odoo asks it; connections/remove-key.ts). Empty keeps the key,
+ * so the connection can be re-issued.
+ */
+function keyRemovalField(c: Connection): Html {
+  return html`<div class="field"><label for="revoke-password">Also delete its Odoo API key <q>${c.odoo_key_name}</q>: your Odoo password</label>
+      <input id="revoke-password" name="password" type="password" autocomplete="current-password" aria-describedby="revoke-password-help">
+      <span id="revoke-password-help" class="help">Leave it empty to keep the key in Odoo, so that you can re-issue the connection later.</span></div>`
 }
 
 /** The owner's view of their connection: the details and actions, the policy as read-only facts. */
 export function ownConnectionPage(
   viewer: Viewer,
   c: Connection,
-  done?: string,
-  profiles: readonly StoredProfile[] = [],
+  options: { done?: string | undefined; error?: string; profiles?: readonly StoredProfile[] } = {},
 ): Html {
+  const { done, error, profiles = [] } = options
   return page({
     title: `Connection ${c.name}`,
     viewer,
     section: 'connections',
     body: html`<h1>Connection ${c.name}</h1>
 ${done && banner('success', done)}
+${error && banner('error', error)}
 ${details(viewer, c)}
 <section class="group" aria-labelledby="policy-h"><h2 id="policy-h">What it may do</h2>
   <p class="help">${
