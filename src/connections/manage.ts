@@ -210,6 +210,7 @@ export async function createOwnConnection(
   let secret: string
   let odoo_key_name: string | null = null
   let odoo_key_id: number | null = null
+  let odoo_key_expires_at: Date | null = null
   /** Takes back the key Countersign made when the connection is not made after all. */
   let takeBack = async () => {}
   if (input.password) {
@@ -222,6 +223,7 @@ export async function createOwnConnection(
     secret = issued.key
     odoo_key_name = issued.name
     odoo_key_id = issued.id
+    odoo_key_expires_at = issued.expires_at
     takeBack = async () => {
       if (issued.id !== null)
         await removeApiKeys(deps.odoo, { login: owner.login, password, id: issued.id }).catch(() => 0)
@@ -235,7 +237,11 @@ export async function createOwnConnection(
     secret = input.odoo_api_key as string
   }
   try {
-    return await storeOwnConnection(deps, { ...input, secret, odoo_key_name, odoo_key_id }, owner)
+    return await storeOwnConnection(
+      deps,
+      { ...input, secret, odoo_key_name, odoo_key_id, odoo_key_expires_at },
+      owner,
+    )
   } catch (error) {
     await takeBack()
     throw error
@@ -250,11 +256,12 @@ async function storeOwnConnection(
     secret: string
     odoo_key_name: string | null
     odoo_key_id: number | null
+    odoo_key_expires_at: Date | null
     profile_id?: number | undefined
   },
   owner: Owner,
 ): Promise<{ connection: Connection; token: string }> {
-  const { secret, odoo_key_name, odoo_key_id } = input
+  const { secret, odoo_key_name, odoo_key_id, odoo_key_expires_at } = input
   let session: OdooSession
   try {
     session = await deps.odoo.authenticate({ login: owner.login, secret })
@@ -293,6 +300,7 @@ async function storeOwnConnection(
       created_by: owner,
       odoo_key_name,
       odoo_key_id,
+      odoo_key_expires_at,
     },
     { kind: 'user', ...owner },
     {
@@ -342,6 +350,7 @@ export async function reissue(
       created_by: owner,
       odoo_key_name: current.odoo_key_name,
       odoo_key_id: current.odoo_key_id,
+      odoo_key_expires_at: current.odoo_key_expires_at,
     },
     { kind: 'user', ...owner },
     { reissued_from: connection_id, ai_client: current.ai_client },
@@ -463,6 +472,7 @@ export async function createOAuthConnection(
     /** The name of the Odoo API key made for it at consent, and its id when Odoo listed it. */
     odoo_key_name: string
     odoo_key_id: number | null
+    odoo_key_expires_at: Date | null
     oauth_client_id: string
     oauth_grant_id: string
   },
@@ -484,6 +494,7 @@ export async function createOAuthConnection(
       created_by: { uid: owner.uid, login: owner.login },
       odoo_key_name: input.odoo_key_name,
       odoo_key_id: input.odoo_key_id,
+      odoo_key_expires_at: input.odoo_key_expires_at,
       oauth_client_id: input.oauth_client_id,
       oauth_grant_id: input.oauth_grant_id,
     },

@@ -15,6 +15,13 @@ export interface ToolErrorResult {
   isError: true
 }
 
+/**
+ * What a refused key means for the person: it was removed or expired in Odoo (Odoo 18+ keys of plain
+ * users last at most 90 days), and nobody but them can give Countersign a new one.
+ */
+const STALE_KEY =
+  'The API key may have been removed or may have expired in Odoo: its owner connects this AI client again in the Countersign console (Connections → Connect an AI client)'
+
 export function errorResult(text: string): ToolErrorResult {
   return { content: [{ type: 'text', text }], isError: true }
 }
@@ -76,11 +83,9 @@ export function toolErrorResult(
       // over RPC it reads the same as a refused key, so execute_method says both.
       if (tool === 'execute_method')
         return errorResult(
-          `Odoo answered Access Denied (${message}): either the method refused (change_password does when the old password is wrong), or Odoo refused this connection's credentials for ${login} (the API key may have been revoked or may have expired; ask an MCP administrator to update the connection).`,
+          `Odoo answered Access Denied (${message}): either the method refused (change_password does when the old password is wrong), or Odoo refused this connection's credentials for ${login}. ${STALE_KEY}.`,
         )
-      return errorResult(
-        `Odoo refused this connection's credentials for ${login}: ${message}. The API key may have been revoked or may have expired; ask an MCP administrator to update the connection.`,
-      )
+      return errorResult(`Odoo refused this connection's credentials for ${login}: ${message}. ${STALE_KEY}.`)
     case 'timeout':
     case 'network':
       if (!error.request_sent) return errorResult(`${message}. Nothing was done; try again later.`)

@@ -261,6 +261,7 @@ export async function consentRoutes(app: FastifyInstance, options: ConsentRoutes
         profile,
         odoo_key_name: key.name,
         odoo_key_id: key.id,
+        odoo_key_expires_at: key.expires_at,
         oauth_client_id: client.client_id,
         oauth_grant_id: grantId,
       })

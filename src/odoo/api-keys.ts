@@ -35,6 +35,8 @@ export interface IssuedApiKey {
    * after making it), to remove exactly this key later; null when Odoo did not list it.
    */
   id: number | null
+  /** When Odoo will stop accepting it (Odoo 18+ for non-administrators); null: never, or not listed. */
+  expires_at: Date | null
 }
 
 const TIMEOUT_MS = 30_000
@@ -101,7 +103,20 @@ export async function issueApiKey(
           limit: 1,
         },
       })
-      return { uid: web.uid, login: input.login, name, key, id: listed ?? null }
+      let expires_at: Date | null = null
+      if (duration !== null && duration !== '0' && listed !== undefined) {
+        const [row] = await web.call<Array<{ expiration_date?: string | false }>>(
+          'res.users.apikeys',
+          'read',
+          {
+            ids: [listed],
+            kwargs: { fields: ['expiration_date'] },
+          },
+        )
+        // Odoo's datetimes are UTC without a zone.
+        if (row?.expiration_date) expires_at = new Date(`${row.expiration_date.replace(' ', 'T')}Z`)
+      }
+      return { uid: web.uid, login: input.login, name, key, id: listed ?? null, expires_at }
     } finally {
       await web.close()
     }

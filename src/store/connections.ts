@@ -13,7 +13,7 @@ import type { ConnectionPolicy } from '../domain/policy.js'
 import { engineOf } from './engine.js'
 import { StoreError } from './store-error.js'
 import type { ConnectionTable, Database } from './tables.js'
-import { bit, iso, parseStringList, toDate, toDateOrNull } from './values.js'
+import { bit, iso, isoOrNull, parseStringList, toDate, toDateOrNull } from './values.js'
 
 export type ConnectionStatus = 'active' | 'revoked'
 
@@ -56,6 +56,8 @@ export interface Connection {
   odoo_key_name: string | null
   /** That key's `res.users.apikeys` id in Odoo, to delete exactly it; null: not known. */
   odoo_key_id: number | null
+  /** When Odoo stops accepting that key (Odoo 18+ for non-administrators); null: never, or not known. */
+  odoo_key_expires_at: Date | null
   /** The OAuth client an MCP client was authorised as (src/oauth/); null for a token connection. */
   oauth_client_id: string | null
   /** The oidc-provider grant whose access tokens act as this connection; null for a token connection. */
@@ -86,7 +88,13 @@ export type NewConnection = Pick<
 } & Partial<
     Pick<
       Connection,
-      'ai_client' | 'created_by' | 'odoo_key_name' | 'odoo_key_id' | 'oauth_client_id' | 'oauth_grant_id'
+      | 'ai_client'
+      | 'created_by'
+      | 'odoo_key_name'
+      | 'odoo_key_id'
+      | 'odoo_key_expires_at'
+      | 'oauth_client_id'
+      | 'oauth_grant_id'
     >
   >
 
@@ -251,6 +259,7 @@ export function connectionFromRow(row: Selectable<ConnectionTable> & ProfileColu
         : { uid: row.created_by_uid, login: row.created_by_login ?? '' },
     odoo_key_name: row.odoo_key_name ?? null,
     odoo_key_id: row.odoo_key_id ?? null,
+    odoo_key_expires_at: toDateOrNull(row.odoo_key_expires_at ?? null),
     oauth_client_id: row.oauth_client_id,
     oauth_grant_id: row.oauth_grant_id,
   }
@@ -327,6 +336,7 @@ export async function insertConnection(
       created_by_login: input.created_by?.login ?? null,
       odoo_key_name: input.odoo_key_name ?? null,
       odoo_key_id: input.odoo_key_id ?? null,
+      odoo_key_expires_at: isoOrNull(input.odoo_key_expires_at),
       oauth_client_id: input.oauth_client_id ?? null,
       oauth_grant_id: input.oauth_grant_id ?? null,
       status: 'active',

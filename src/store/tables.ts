@@ -54,6 +54,8 @@ export interface ConnectionTable {
   odoo_key_name: ColumnType<string | null, string | null | undefined, string | null>
   /** That key's `res.users.apikeys` id (migration 0013); null: unknown, or the secret was given. */
   odoo_key_id: ColumnType<number | null, number | null | undefined, number | null>
+  /** When Odoo stops accepting that key (migration 0013); null: never, or not known. */
+  odoo_key_expires_at: ColumnType<string | null, string | null | undefined, string | null>
   /** The OAuth client (client_id) an MCP client was authorised as (migration 0012); null for a token connection. */
   oauth_client_id: ColumnType<string | null, string | null | undefined, string | null>
   /** The oidc-provider grant whose tokens act as this connection (migration 0012). */

@@ -49,6 +49,9 @@ describeEachOdoo('API keys made for a person', (deployment, target) => {
       const expires = new Date(`${row?.expiration_date}Z`).getTime()
       expect(expires - Date.now()).toBeGreaterThan(80 * DAY_MS)
       expect(expires - Date.now()).toBeLessThan(91 * DAY_MS)
+      expect(issued.expires_at?.getTime()).toBe(expires)
+    } else {
+      expect(issued.expires_at).toBeNull()
     }
     // demo sees it among his own keys.
     const demo = await d.odooAs('demo')
@@ -104,8 +107,17 @@ describeEachOdoo('API keys made for a person', (deployment, target) => {
     expect(read.isError).toBeFalsy()
     expect(JSON.stringify(read.structuredContent)).toContain('"demo"')
 
-    // He revokes it with his password: the key goes from Odoo too; a wrong password changes nothing.
+    // Its page says when Odoo will stop accepting the key (18+; 17's keys do not expire).
     const id = Number(/href="\/connections\/(\d+)"/.exec(created.text)?.[1])
+    const page = (await agent.get(`/connections/${id}`)).text
+    if (target.major >= 18) {
+      const expires = new Date(`${row?.expiration_date}Z`).toISOString()
+      expect(page).toContain(`<dt>Odoo key expires</dt><dd><time datetime="${expires}">`)
+    } else {
+      expect(page).not.toContain('Odoo key expires')
+    }
+
+    // He revokes it with his password: the key goes from Odoo too; a wrong password changes nothing.
     expect((await agent.post(`/connections/${id}/revoke`, { password: 'not-his' })).status).toBe(422)
     expect(await keysNamed(name)).toHaveLength(1)
     const revoked = await agent.post(`/connections/${id}/revoke`, { password: d.users.demo.password })

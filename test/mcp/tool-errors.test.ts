@@ -39,6 +39,9 @@ describe('tool errors for the AI', () => {
     expect(method).toContain('the old password is wrong')
     const other = toolErrorResult(denied, 'search_read', 'demo', false).content[0]?.text
     expect(other).toMatch(/^Odoo refused this connection's credentials for demo/)
+    // Nobody but the owner can give Countersign a new key: that is where the AI points.
+    for (const text of [method, other])
+      expect(text).toContain('its owner connects this AI client again in the Countersign console')
   })
 
   it('warns that a timed-out write may have happened', () => {

@@ -176,7 +176,7 @@ describeEachEngine('connections', (engine, t) => {
   })
 
   it('the schema refuses a status outside active/revoked', async () => {
-    const { created_by, ...input } = newConnectionInput()
+    const { created_by, odoo_key_expires_at: _expires, ...input } = newConnectionInput()
     const row = {
       ...input,
       created_by_uid: created_by?.uid ?? null,

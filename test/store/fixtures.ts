@@ -34,6 +34,7 @@ export function newConnectionInput(overrides: Partial<NewConnection> = {}): NewC
     created_by: { uid: 6, login: 'demo' },
     odoo_key_name: 'Countersign — Claude Desktop',
     odoo_key_id: 7,
+    odoo_key_expires_at: new Date('2027-03-02T10:00:00.000Z'),
     ...overrides,
   }
 }

@@ -18,7 +18,7 @@ import * as m0009 from './0009-request-preview.js'
 import * as m0010 from './0010-policy-profiles.js'
 import * as m0011 from './0011-connection-owner-fields.js'
 import * as m0012 from './0012-oauth.js'
-import * as m0013 from './0013-connection-odoo-key-id.js'
+import * as m0013 from './0013-connection-odoo-key.js'
 
 export interface EngineMigration {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>
@@ -38,5 +38,5 @@ export const MIGRATIONS: Readonly<Record<string, EngineMigration>> = Object.free
   '0010-policy-profiles': m0010,
   '0011-connection-owner-fields': m0011,
   '0012-oauth': m0012,
-  '0013-connection-odoo-key-id': m0013,
+  '0013-connection-odoo-key': m0013,
 })

@@ -112,7 +112,8 @@ export async function connectionRoutes(
   app.get('/connections', async (request, reply) => {
     const viewer = viewerOf(request, sessions)
     const filter = viewer.actor.is_admin ? {} : { odoo_uid: viewer.actor.uid }
-    return sendPage(reply, connectionsPage(viewer, await listConnections(runtime.store.db, filter)))
+    const connections = await listConnections(runtime.store.db, filter)
+    return sendPage(reply, connectionsPage(viewer, connections, runtime.clock()))
   })
 
   app.get('/connections/connect', async (request, reply) =>

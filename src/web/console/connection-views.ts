@@ -60,7 +60,24 @@ const EFFECT_HELP: Readonly<Record<EffectKind, string>> = {
   call: 'calling any other method through execute_method, whose effect Countersign cannot name',
 }
 
-export function connectionsPage(viewer: Viewer, connections: Connection[]): Html {
+/** How long before its Odoo key expires an active connection is flagged in the list. */
+export const KEY_EXPIRY_WARNING_DAYS = 14
+
+/**
+ * An active connection whose Odoo key expires within KEY_EXPIRY_WARNING_DAYS, or has expired: Odoo
+ * will refuse (or refuses) its AI client, and its owner has to connect it again.
+ */
+function keyExpiryBadge(c: Connection, now: Date): Html | null {
+  const expires = c.odoo_key_expires_at
+  if (c.status !== 'active' || !expires) return null
+  if (expires.getTime() <= now.getTime())
+    return html` <span class="badge badge-expired">Odoo key expired ${when(expires)}</span>`
+  if (expires.getTime() - now.getTime() <= KEY_EXPIRY_WARNING_DAYS * 24 * 60 * 60 * 1000)
+    return html` <span class="badge badge-pending">Odoo key expires ${when(expires)}</span>`
+  return null
+}
+
+export function connectionsPage(viewer: Viewer, connections: Connection[], now: Date): Html {
   const admin = viewer.actor.is_admin
   return page({
     title: admin ? 'Connections' : 'My connections',
@@ -88,7 +105,7 @@ ${
     (c) => html`<tr class="connection-${c.status}">
     <td><a href="/connections/${c.connection_id}">${c.name}</a> <span class="none">#${c.connection_id}</span></td>
     <td>${c.ai_client ?? html`<span class="none">—</span>`}</td>
-    <td><span class="badge badge-${c.status}">${c.status}</span></td>
+    <td><span class="badge badge-${c.status}">${c.status}</span>${keyExpiryBadge(c, now)}</td>
     <td>${c.odoo_user_name} (${c.odoo_login})</td>
     <td>${c.profile_id === null ? html`<span class="none">its own policy</span>` : admin ? html`<a href="/profiles/${c.profile_id}">${c.profile_name}</a>` : c.profile_name}</td>
     <td>${c.write_access ? 'on' : 'off'}</td>
@@ -218,6 +235,10 @@ function details(viewer: Viewer, c: Connection): Html {
         ? html`made by Countersign in Odoo, named <q>${c.odoo_key_name}</q> (listed in Odoo under Preferences → Account Security)`
         : 'given to Countersign when the connection was made'
     }</dd>
+    ${
+      c.odoo_key_expires_at &&
+      html`<dt>Odoo key expires</dt><dd>${when(c.odoo_key_expires_at)}: Odoo refuses the key from then on, and the owner connects the AI client again</dd>`
+    }
     ${
       c.oauth_client_id
         ? html`<dt>signed in</dt><dd>over OAuth by the client <code>${c.oauth_client_id}</code></dd>`

@@ -1,12 +1,17 @@
 /**
- * The owner revokes a connection and, with their Odoo password, has the Odoo API key Countersign
- * made for it deleted in Odoo too (connections/remove-key.ts). A wrong password changes nothing; an
- * administrator cannot (the key and the password are the owner's); a key another active connection
- * of theirs still uses is kept. Without a password, revoking keeps the key and re-issuing works.
+ * The Odoo API keys Countersign makes for people's own connections. The owner revokes a connection
+ * and, with their Odoo password, has its key deleted in Odoo too (connections/remove-key.ts). A
+ * wrong password changes nothing; an administrator cannot (the key and the password are the
+ * owner's); a key another active connection of theirs still uses is kept. Without a password,
+ * revoking keeps the key and re-issuing works. A key that expires (Odoo 18+; the sandbox is 17, so
+ * its date is set in the store here) is shown on the connection's page and flagged in the list
+ * when it is near or past.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readStoreConfig } from '../../src/config.js'
 import { createOdooClient } from '../../src/odoo/index.js'
 import type { OdooSession } from '../../src/odoo/types.js'
+import { openStore } from '../../src/store/open-store.js'
 import { Cleanups } from '../helpers/countersign.js'
 import { postMcp } from '../helpers/mcp-raw.js'
 import { ConsoleAgent, type Deployment, startDeployment } from './helpers.js'
@@ -14,7 +19,7 @@ import { ConsoleAgent, type Deployment, startDeployment } from './helpers.js'
 const TOKEN = /<input id="token" class="token" readonly value="(csk_[^"]+)"/
 const ID = /href="\/connections\/(\d+)"/
 
-describe('revoking a connection with its Odoo API key', () => {
+describe('the Odoo API keys of people’s own connections', () => {
   const cleanups = new Cleanups()
   let d: Deployment
   let demo: ConsoleAgent
@@ -122,5 +127,43 @@ describe('revoking a connection with its Odoo API key', () => {
     expect(last.location).toBe(`/connections/${next}?done=revoked_key_deleted`)
     expect(await mcpStatus(nextToken)).toBe(401)
     expect(await demoKeys()).not.toContain(key)
+  })
+
+  it('an expiry date of the key is shown, and the list flags a key that expires soon or has expired', async () => {
+    const soon = await connect('Cursor')
+    const past = await connect('Claude Code')
+    const later = await connect('Claude Desktop')
+    const day = 24 * 60 * 60 * 1000
+    const dates = new Map([
+      [soon.id, new Date(Date.now() + 3 * day)],
+      [past.id, new Date(Date.now() - day)],
+      [later.id, new Date(Date.now() + 60 * day)],
+    ])
+    const store = await openStore(readStoreConfig(d.env), {})
+    try {
+      for (const [id, date] of dates)
+        await store.db
+          .updateTable('connection')
+          .set({ odoo_key_expires_at: date.toISOString() })
+          .where('connection_id', '=', id)
+          .execute()
+    } finally {
+      await store.close()
+    }
+    const shown = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`
+    const row = (list: string, id: number) =>
+      new RegExp(`<tr class="connection-active">\\s*<td><a href="/connections/${id}">[\\s\\S]*?</tr>`).exec(
+        list,
+      )?.[0] ?? ''
+    const list = (await demo.get('/connections')).text
+    expect(row(list, soon.id)).toContain(
+      `Odoo key expires <time datetime="${dates.get(soon.id)?.toISOString()}">`,
+    )
+    expect(row(list, past.id)).toContain('badge-expired">Odoo key expired')
+    expect(row(list, later.id)).not.toContain('Odoo key')
+    const page = (await demo.get(`/connections/${later.id}`)).text
+    expect(page).toContain(
+      `<dt>Odoo key expires</dt><dd><time datetime="${dates.get(later.id)?.toISOString()}">${shown(dates.get(later.id) as Date)}</time>`,
+    )
   })
 })
