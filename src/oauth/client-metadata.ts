@@ -1,10 +1,12 @@
 /**
- * Client ID Metadata Documents served over plain http from this machine, for development and tests
- * only (COUNTERSIGN_OAUTH_DEV_HTTP_CLIENT_IDS). https client ids are fetched by oidc-provider's own
- * implementation (features.clientIdMetadataDocument), which refuses anything but https and connections
- * to private or special-use addresses; it cannot fetch from 127.0.0.1, which is what a client on the
- * developer's machine serves. This fetch is bounded the same way: loopback hosts only, no redirects,
- * a timeout and a size cap, and the document must name itself as the client_id.
+ * Client ID Metadata Documents served from this machine (http or https on a loopback host), for
+ * development and tests only (COUNTERSIGN_OAUTH_DEV_HTTP_CLIENT_IDS). Other https client ids are
+ * fetched by oidc-provider's own implementation (features.clientIdMetadataDocument), which refuses
+ * anything but https and connections to private or special-use addresses; it cannot fetch from
+ * 127.0.0.1, which is what a client on the developer's machine serves (and what a test can serve
+ * the official MCP client's https `clientMetadataUrl` from). This fetch is bounded the same way:
+ * loopback hosts only, no redirects, a timeout and a size cap, and the document must name itself
+ * as the client_id.
  * Does not cache: each look-up fetches again (a development setting).
  */
 
@@ -12,9 +14,9 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 const TIMEOUT_MS = 2_500
 const MAX_BYTES = 5 * 1024
 
-/** Whether `id` is an http URL on a loopback host (the only ids this module fetches). */
+/** Whether `id` is an http or https URL on a loopback host (the only ids this module fetches). */
 export function isDevClientIdUrl(id: string): boolean {
-  if (!id.startsWith('http://')) return false
+  if (!id.startsWith('http://') && !id.startsWith('https://')) return false
   const url = URL.parse(id)
   return url !== null && LOOPBACK_HOSTS.has(url.hostname) && url.username === '' && url.hash === ''
 }
@@ -25,7 +27,8 @@ export class ClientMetadataError extends Error {
 
 /** The client metadata document at `id`; throws ClientMetadataError saying what was wrong. */
 export async function fetchDevClientMetadata(id: string): Promise<Record<string, unknown>> {
-  if (!isDevClientIdUrl(id)) throw new ClientMetadataError('client_id is not an http URL on a loopback host')
+  if (!isDevClientIdUrl(id))
+    throw new ClientMetadataError('client_id is not an http(s) URL on a loopback host')
   let response: Response
   try {
     response = await fetch(id, {

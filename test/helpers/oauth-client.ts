@@ -34,11 +34,12 @@ export class MemoryOAuthProvider implements OAuthClientProvider {
 
   constructor(
     readonly redirect: string,
-    /** A client id that is a Client ID Metadata Document URL: used as is, never registered. */
-    metadataDocumentUrl?: string,
-  ) {
-    if (metadataDocumentUrl) this.info = { client_id: metadataDocumentUrl }
-  }
+    /**
+     * The https URL of this client's Client ID Metadata Document: the SDK uses it as the client id
+     * where the server says it supports such documents, instead of registering.
+     */
+    readonly clientMetadataUrl?: string,
+  ) {}
 
   get redirectUrl(): string {
     return this.redirect

@@ -40,11 +40,13 @@ describe('client metadata documents on loopback', () => {
   })
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
-  it('fetches only http URLs on a loopback host', () => {
+  it('fetches only http(s) URLs on a loopback host', () => {
     expect(isDevClientIdUrl('http://127.0.0.1:8000/client.json')).toBe(true)
     expect(isDevClientIdUrl('http://localhost/client.json')).toBe(true)
     expect(isDevClientIdUrl('http://[::1]:8000/client.json')).toBe(true)
-    expect(isDevClientIdUrl('https://127.0.0.1/client.json')).toBe(false)
+    expect(isDevClientIdUrl('https://127.0.0.1/client.json')).toBe(true)
+    expect(isDevClientIdUrl('https://10.0.0.1/client.json')).toBe(false)
+    expect(isDevClientIdUrl('ftp://127.0.0.1/client.json')).toBe(false)
     expect(isDevClientIdUrl('http://10.0.0.1/client.json')).toBe(false)
     expect(isDevClientIdUrl('http://example.com/client.json')).toBe(false)
     expect(isDevClientIdUrl('http://user@127.0.0.1/client.json')).toBe(false)

@@ -1,15 +1,15 @@
 /**
  * Issue 13 acceptance, OAuth: the official MCP client signs in to Countersign by itself. From a 401 it
  * discovers the protected resource and authorization server metadata, registers (dynamic
- * registration, or a Client ID Metadata Document served by the test over http://127.0.0.1 with the
- * development setting on), sends the person to the consent page, where real Chromium signs in with
+ * registration, or the SDK's clientMetadataUrl: a Client ID Metadata Document the test serves over
+ * https on 127.0.0.1, with the development setting on and serve trusting the test's certificate), sends the person to the consent page, where real Chromium signs in with
  * an Odoo login and allows; the client gets its tokens, lists the tools and files a gated call that
  * is recorded as the person who consented. The refresh token rotates (the old one stops working),
  * the revocation endpoint and revoking the connection both end the tokens with a readable 401.
  * On SQLite, and on PostgreSQL with two replicas behind a non-sticky proxy, so every step of the
  * browser and the client may land on either replica.
  */
-import { createServer } from 'node:http'
+import { createServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { type AuthorizationServerMetadata, auth, refreshAuthorization } from '@modelcontextprotocol/client'
 import type { Browser } from 'playwright-core'
@@ -29,6 +29,7 @@ import {
   MemoryOAuthProvider,
 } from '../helpers/oauth-client.js'
 import { type RoundRobinProxy, startRoundRobinProxy } from '../helpers/round-robin-proxy.js'
+import { selfSignedCertificate } from '../helpers/tls.js'
 
 const DEV_SETTING = { COUNTERSIGN_OAUTH_DEV_HTTP_CLIENT_IDS: 'true' }
 
@@ -62,7 +63,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
 
     beforeAll(async () => {
       if (!runs) return
-      let env: Record<string, string> = DEV_SETTING
+      // The client's metadata document is served over https from this machine, as the official client
+      // requires of a clientMetadataUrl; serve trusts the test's certificate.
+      const tls = selfSignedCertificate()
+      let env: Record<string, string> = { ...DEV_SETTING, NODE_EXTRA_CA_CERTS: tls.cert_path }
       const upstreams: string[] = []
       if (engine === 'postgres') {
         // The proxy's address is the public URL of both replicas; they are added once started.
@@ -75,8 +79,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       browser = await launchChromium(cleanups)
       store = await openStore(readStoreConfig(d.env), {})
       cleanups.push(() => store.close())
-      // The client's metadata document, served over http on this machine (the development setting).
-      const documents = createServer((request, response) => {
+      // The client's metadata document, on this machine (the development setting).
+      const documents = createServer({ key: tls.key, cert: tls.cert }, (request, response) => {
         const redirect = `http://127.0.0.1:9/cimd/callback`
         response.setHeader('content-type', 'application/json')
         response.end(
@@ -93,7 +97,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       })
       await new Promise<void>((resolve) => documents.listen(0, '127.0.0.1', resolve))
       cleanups.push(() => new Promise<void>((resolve) => documents.close(() => resolve())))
-      documentUrl = `http://127.0.0.1:${(documents.address() as AddressInfo).port}/client.json`
+      documentUrl = `https://127.0.0.1:${(documents.address() as AddressInfo).port}/client.json`
     }, 120_000)
     afterAll(() => cleanups.run())
 
@@ -234,6 +238,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const redirect = 'http://127.0.0.1:9/cimd/callback'
       const provider = new MemoryOAuthProvider(redirect, documentUrl)
       await connectNeedingSignIn(base, provider)
+      // The SDK took the document's URL as the client id (the server's metadata says it may), unregistered.
+      expect(provider.clientInformation()?.client_id).toBe(documentUrl)
       expect(provider.authorizationUrl?.searchParams.get('client_id')).toBe(documentUrl)
       const denied = await consentInChromium(
         browser,
