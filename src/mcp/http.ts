@@ -1,5 +1,6 @@
 /**
- * MCP over Streamable HTTP at /mcp. Authenticates the bearer token to a connection, counts the use,
+ * MCP over Streamable HTTP at /mcp. Authenticates the bearer token to a connection (before the body
+ * is read), counts the use,
  * and hands the request to the SDK's stateless handler, which builds a fresh server for this
  * principal from the same factory for both protocol eras (2025-11-25 and 2026-07-28). Nothing is
  * kept between requests, so any replica can answer any request. A bearer is a connection token
@@ -10,7 +11,7 @@
 
 import { type NodeIncomingMessageLike, toNodeHandler } from '@modelcontextprotocol/node'
 import { createMcpHandler } from '@modelcontextprotocol/server'
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import type Provider from 'oidc-provider'
 import { resolveOAuthBearer } from '../oauth/bearer.js'
 import { mcpResource } from '../oauth/provider.js'
@@ -80,11 +81,18 @@ export async function mcpRoutes(
     return reply.code(status).send({ jsonrpc: '2.0', id: null, error: { code, message } })
   })
 
+  /**
+   * The principal of each authenticated request. Authentication runs in onRequest, before Fastify
+   * reads the body: a request without a valid bearer is refused without its (up to 4 MiB) body being
+   * buffered and parsed.
+   */
+  const principals = new WeakMap<FastifyRequest, Principal>()
+
   app.route({
     method: ['GET', 'POST', 'DELETE'],
     url: '/mcp',
     bodyLimit: MAX_BODY,
-    async handler(request, reply) {
+    async onRequest(request, reply) {
       const token = bearerToken(request.headers.authorization)
       let principal: Principal | null = null
       let refusal: string | null = null
@@ -102,22 +110,29 @@ export async function mcpRoutes(
         if (outcome.ok) principal = outcome.principal
         else refusal = outcome.description
       }
-      if (!principal) {
-        // Never any part of what was sent: it may be a real token of this or another system.
-        runtime.logger.debug(
-          { reason: refusal ?? 'no bearer token', method: request.method },
-          'mcp request refused',
-        )
-        return reply
-          .code(401)
-          .header('WWW-Authenticate', bearerChallenge(public_url, refusal))
-          .send({
-            error: 'unauthorized',
-            message: refusal
-              ? `${refusal[0]?.toUpperCase()}${refusal.slice(1)}.`
-              : 'Send Authorization: Bearer <connection token>, or sign in with OAuth.',
-          })
+      if (principal) {
+        principals.set(request, principal)
+        return
       }
+      // Never any part of what was sent: it may be a real token of this or another system.
+      runtime.logger.debug(
+        { reason: refusal ?? 'no bearer token', method: request.method },
+        'mcp request refused',
+      )
+      return reply
+        .code(401)
+        .header('WWW-Authenticate', bearerChallenge(public_url, refusal))
+        .send({
+          error: 'unauthorized',
+          message: refusal
+            ? `${refusal[0]?.toUpperCase()}${refusal.slice(1)}.`
+            : 'Send Authorization: Bearer <connection token>, or sign in with OAuth.',
+        })
+    },
+    async handler(request, reply) {
+      const principal = principals.get(request)
+      // onRequest answered every request it did not authenticate.
+      if (!principal) throw new Error('MCP request reached the handler without a principal')
       runtime.usage.record(principal.connection_id, runtime.clock())
       // The SDK reads the principal from req.auth and passes it through to the factory untouched.
       const raw = request.raw as unknown as NodeIncomingMessageLike

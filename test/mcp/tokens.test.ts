@@ -1,7 +1,7 @@
 /**
  * Connection tokens at both MCP edges. HTTP: a missing, malformed, unknown, revoked or rotated-away
- * token gets 401 with a `WWW-Authenticate: Bearer` challenge on GET and POST /mcp, touches no
- * connection, and a client already connected is cut off at its next request. stdio: a revoked token
+ * token gets 401 with a `WWW-Authenticate: Bearer` challenge on GET and POST /mcp before its body is
+ * read, touches no connection, and a client already connected is cut off at its next request. stdio: a revoked token
  * refuses at start with one line; a token revoked or rotated while `countersign stdio` runs stops
  * working at the next request, and a policy change applies there too.
  */
@@ -101,6 +101,31 @@ describe('MCP connection tokens', () => {
       },
     )
   }
+
+  it('refuses a stranger before reading the body: not JSON or over the size limit, it is still 401', async () => {
+    for (const body of ['{"jsonrpc": ', 'x'.repeat(5 * 1024 * 1024)]) {
+      const response = await fetch(`${url}/mcp`, {
+        method: 'POST',
+        headers: { accept: 'application/json, text/event-stream', 'content-type': 'application/json' },
+        body,
+      })
+      expect(response.status).toBe(401)
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="countersign"/)
+      await response.body?.cancel()
+    }
+    // With a token the body is read, and refused for what it is (the size limit: deep-input.test.ts).
+    const parsed = await fetch(`${url}/mcp`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${active.token}`,
+        accept: 'application/json, text/event-stream',
+        'content-type': 'application/json',
+      },
+      body: '{"jsonrpc": ',
+    })
+    expect(parsed.status).toBe(400)
+    await parsed.body?.cancel()
+  })
 
   it('answers the live tokens (the same request that the refused ones sent)', async () => {
     for (const token of [active.token, rotated.token]) {
