@@ -2,7 +2,8 @@
  * Issue 13 acceptance in a real Chromium: a plain Odoo user (demo, no MCP administrator) logs into
  * the console, connects an AI client himself with his Odoo password and sees the token once; the
  * Odoo API key Countersign made exists in Odoo under demo, and the token works at /mcp with the
- * official MCP SDK client (tools/list and a read tool).
+ * official MCP SDK client (tools/list and a read tool). Revoking it with his password deletes the
+ * key in Odoo.
  */
 import { mkdirSync } from 'node:fs'
 import type { Browser } from 'playwright-core'
@@ -107,5 +108,21 @@ describe.skipIf(!chromiumAvailable())('connecting one’s own AI client, in Chro
     })
     expect(read.isError).toBeFalsy()
     expect(JSON.stringify(read.structuredContent)).toContain('Marc Demo')
+
+    // He revokes it with his password, confirming the dialog: the key goes from Odoo too.
+    page.once('dialog', (dialog) => void dialog.accept())
+    await page.getByLabel('Also delete its Odoo API key').fill(d.password('demo'))
+    await page.getByRole('button', { name: 'Revoke' }).click()
+    await page.waitForURL(/\/connections\/\d+\?done=revoked_key_deleted$/)
+    expect(await page.locator('body').textContent()).toContain(
+      'Connection revoked and its Odoo API key deleted in Odoo.',
+    )
+    expect(await demoKeysInOdoo()).not.toContain('Countersign — Claude Desktop')
+    const after = await fetch(`${d.server.url}/mcp`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    })
+    expect(after.status).toBe(401)
   })
 })
