@@ -45,7 +45,9 @@ export async function revokeWithOdooKey(
     if (error instanceof OdooError && error.kind === 'authentication_failed')
       throw new OdooError(
         'authentication_failed',
-        `Odoo refused your password: nothing was revoked and the key is still in Odoo`,
+        error.message.includes('second factor')
+          ? 'Odoo wants a second factor for your login, which Countersign cannot answer: nothing was revoked; revoke without a password and delete the key in Odoo under Preferences → Account Security'
+          : 'Odoo refused your password: nothing was revoked and the key is still in Odoo',
         { cause: error },
       )
     throw error

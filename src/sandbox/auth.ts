@@ -2,7 +2,9 @@
  * Credentials of the sandbox's users: login passwords and API keys (40 hex characters, random at
  * each start, like Odoo's `res.users.apikeys._generate`). Mirrors Odoo 17's rules: an API key is
  * accepted wherever a password is (`common.authenticate`, `execute_kw`), but only for its own
- * user; JSON-2 bearer tokens must be API keys; an archived user is refused everything. The login
+ * user; JSON-2 bearer tokens must be API keys; an archived user is refused everything. A user with a
+ * second factor (auth_totp) is refused their password over RPC: keys only (`_rpc_api_keys_only`),
+ * and their interactive login stops before the code (web-login.ts). The login
  * is the user row's, so renaming it in Odoo changes what logs in. Keeps secrets in memory only,
  * never in the model store where `read` could reach them.
  */
@@ -33,6 +35,8 @@ export class Credentials {
    * it, ends the key, as deleting Odoo's row does.
    */
   private readonly issued = new Map<string, number>()
+  /** Users with two-factor authentication on. */
+  private readonly secondFactor = new Set<number>()
 
   constructor(private readonly store: Store) {}
 
@@ -57,6 +61,17 @@ export class Credentials {
     const key = generateApiKey()
     this.issued.set(key, apikey_id)
     return key
+  }
+
+  /** auth_totp turned on or off for a user (the sandbox's `/__sandbox/second-factor` hook). */
+  setSecondFactor(uid: number, enabled: boolean): void {
+    if (enabled) this.secondFactor.add(uid)
+    else this.secondFactor.delete(uid)
+  }
+
+  /** Whether an interactive login of this user stops before a second factor. */
+  hasSecondFactor(uid: number): boolean {
+    return this.secondFactor.has(uid)
   }
 
   private active(uid: number): boolean {
@@ -91,7 +106,7 @@ export class Credentials {
     if (!this.store.has('res.users', id)) throw id === 0 ? accessDenied() : unknownUser()
     const secrets = this.byUid.get(id)
     if (!secrets || !this.active(id)) throw accessDenied()
-    if (same(secrets.password, secret)) return
+    if (!this.secondFactor.has(id) && same(secrets.password, secret)) return
     if (this.uidOfApiKey(secret) === id) return
     throw accessDenied()
   }

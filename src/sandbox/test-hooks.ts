@@ -2,7 +2,9 @@
  * HTTP routes under `/__sandbox/` that are not part of Odoo, for tests running in another
  * process: write counters (`GET /__sandbox/writes`, `POST /__sandbox/writes/reset`), the hold
  * hook (`POST /__sandbox/hold {"model","method"}`, `POST /__sandbox/release`, `GET /__sandbox/held`)
- * extra users (`GET /__sandbox/users`, `POST /__sandbox/users {"login","name","groups"}`) and web
+ * extra users (`GET /__sandbox/users`, `POST /__sandbox/users {"login","name","groups"}`), a
+ * user's second factor (`POST /__sandbox/second-factor {"login","enabled"}`: their interactive
+ * login then stops before it, as with Odoo's auth_totp) and web
  * sessions (`GET /__sandbox/sessions`: counts; `POST /__sandbox/sessions/forget`: drop every saved
  * session, as Odoo's session garbage collector or a wiped session store would).
  * Does not authenticate: the sandbox is a local test double, never an exposed service.
@@ -61,6 +63,13 @@ export function handleHook(runtime: Runtime, method: string, path: string, body:
       })
       runtime.users.push(user)
       return { status: 201, body: user }
+    }
+    case 'POST /__sandbox/second-factor': {
+      const user = runtime.users.find((u) => u.login === input.login)
+      if (!user || typeof input.enabled !== 'boolean')
+        return { status: 422, body: { error: 'expected {"login": "<a user>", "enabled": true|false}' } }
+      runtime.credentials.setSecondFactor(user.uid, input.enabled)
+      return { status: 200, body: { login: user.login, enabled: input.enabled } }
     }
     default:
       return { status: 404, body: { error: `no sandbox hook ${route}` } }

@@ -51,6 +51,10 @@ export async function handleWebLogin(
         throw new OdooException('odoo.exceptions.AccessError', 'Database not found.', 403)
       const uid = runtime.credentials.authenticatePassword(params.login, params.password)
       if (uid === false) throw accessDenied()
+      // auth_totp: the password was right, the session waits for the code and has no user yet;
+      // web/controllers/session.py answers exactly {'uid': None} then (17 and 19).
+      if (runtime.credentials.hasSecondFactor(uid))
+        return { body: { jsonrpc: '2.0', id, result: { uid: null } }, headers: {} }
       const { setCookie } = sessions.loggedIn(uid)
       return {
         body: { jsonrpc: '2.0', id, result: { uid, db: runtime.state.db, is_internal_user: true } },

@@ -5,7 +5,8 @@
  * owner's); a key another active connection of theirs still uses is kept. Without a password,
  * revoking keeps the key and re-issuing works. A key that expires (Odoo 18+; the sandbox is 17, so
  * its date is set in the store here) is shown on the connection's page and flagged in the list
- * when it is near or past.
+ * when it is near or past. With a second factor on (auth_totp), the password can neither make nor
+ * delete a key, and the person is told so.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readStoreConfig } from '../../src/config.js'
@@ -165,5 +166,37 @@ describe('the Odoo API keys of people’s own connections', () => {
     expect(page).toContain(
       `<dt>Odoo key expires</dt><dd><time datetime="${dates.get(later.id)?.toISOString()}">${shown(dates.get(later.id) as Date)}</time>`,
     )
+  })
+
+  it('with a second factor on in Odoo, the password neither makes nor deletes a key, and says why', async () => {
+    const { id, token, key } = await connect('Cursor')
+    const secondFactor = (enabled: boolean) =>
+      fetch(`${d.odoo.url}/__sandbox/second-factor`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: 'demo', enabled }),
+      })
+    expect((await secondFactor(true)).status).toBe(200)
+    try {
+      const revoke = await demo.post(`/connections/${id}/revoke`, { password: 'demo' })
+      expect(revoke.status).toBe(422)
+      expect(revoke.text).toContain('Odoo wants a second factor for your login')
+      expect(revoke.text).toContain('nothing was revoked')
+      expect(await mcpStatus(token)).toBe(200)
+      expect(await demoKeys()).toContain(key)
+
+      const before = await demoKeys()
+      const connectAgain = await demo.post('/connections/connect', {
+        name: 'Marc with 2FA',
+        ai_client: 'Cursor',
+        method: 'password',
+        password: 'demo',
+      })
+      expect(connectAgain.status).toBe(422)
+      expect(connectAgain.text).toContain('Odoo wants a second factor for &#39;demo&#39;')
+      expect(await demoKeys()).toEqual(before)
+    } finally {
+      expect((await secondFactor(false)).status).toBe(200)
+    }
   })
 })
