@@ -14,6 +14,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { toNodeHandler } from '@modelcontextprotocol/node'
 import { createMcpHandler, Server } from '@modelcontextprotocol/server'
 import { defaultFields } from '../src/tools/read-tools.js'
+import { signInOverHttp } from '../test/helpers/oauth-http.js'
 import type { Deployment } from './deployment.js'
 import { keepAlive, mcpPoster, request } from './http.js'
 import { type Row, ratioOf } from './report.js'
@@ -41,6 +42,17 @@ export async function mcpOverhead(
   const mcp2026 = mcpPoster(d.server.url, d.plain.token, { agent, era: '2026' })
   const viaMcp2026 = () =>
     mcp2026.call('tools/call', { name: 'search_read', arguments: { model: MODEL, limit: LIMIT } })
+  // The same call with an OAuth access token (another store lookup: the token, its grant, the
+  // connection) instead of a connection token, where the bench can sign the requester in.
+  const oauthToken = target.requester_password
+    ? await oauthAccessToken(d.server.url, target.requester.login, target.requester_password)
+    : null
+  const mcpOAuth = oauthToken ? mcpPoster(d.server.url, oauthToken, { agent }) : null
+  const viaOAuth = () =>
+    (mcpOAuth as NonNullable<typeof mcpOAuth>).call('tools/call', {
+      name: 'search_read',
+      arguments: { model: MODEL, limit: LIMIT },
+    })
   // The floor of any extra HTTP hop to a Fastify server on this machine: no MCP, no Odoo, no database.
   const healthz = () => request(agent, new URL('/healthz', d.server.url))
 
@@ -62,11 +74,21 @@ export async function mcpOverhead(
       const count = (options.quick ? 300 : 3000) * (concurrency === 1 ? 1 : 2)
       const variants =
         concurrency === 1
-          ? { direct, mcp: viaMcp, mcp2026: viaMcp2026, healthz, ...(options.sdk && { sdk: viaSdk }) }
+          ? {
+              direct,
+              mcp: viaMcp,
+              mcp2026: viaMcp2026,
+              healthz,
+              ...(options.sdk && { sdk: viaSdk }),
+              ...(mcpOAuth && { oauth: viaOAuth }),
+            }
           : { direct, mcp: viaMcp }
       const measured: Record<'direct' | 'mcp', Summary> &
-        Partial<Record<'mcp2026' | 'healthz' | 'sdk', Summary>> = await compare(
-        variants as Record<'direct' | 'mcp' | 'mcp2026' | 'healthz' | 'sdk', () => Promise<unknown>>,
+        Partial<Record<'mcp2026' | 'healthz' | 'sdk' | 'oauth', Summary>> = await compare(
+        variants as Record<
+          'direct' | 'mcp' | 'mcp2026' | 'healthz' | 'sdk' | 'oauth',
+          () => Promise<unknown>
+        >,
         {
           warmup: options.quick ? 50 : 500,
           count,
@@ -98,6 +120,14 @@ export async function mcpOverhead(
           summary: measured.mcp2026,
           ratio: ratioOf(measured.mcp2026, measured.direct, 'direct'),
           note: `overhead ${(measured.mcp2026.median_ms - measured.direct.median_ms).toFixed(3)} ms: JSON answer, no SSE stream`,
+        })
+      if (measured.oauth)
+        rows.push({
+          section,
+          name: `c=${concurrency} MCP tools/call with an OAuth access token`,
+          summary: measured.oauth,
+          ratio: ratioOf(measured.oauth, measured.mcp, 'connection token'),
+          note: `overhead ${(measured.oauth.median_ms - measured.direct.median_ms).toFixed(3)} ms: the token, its grant and its connection are looked up`,
         })
       if (measured.healthz)
         rows.push({
@@ -181,4 +211,21 @@ async function sdkFloorServer(): Promise<{ url: string; close(): Promise<void> }
         server.close(() => resolve())
       }),
   }
+}
+
+/** Registers a client (RFC 7591) and signs the requester in over HTTP: an access token for /mcp. */
+async function oauthAccessToken(base: string, login: string, password: string): Promise<string> {
+  const redirect = 'http://127.0.0.1:9/bench/callback'
+  const registered = await fetch(`${base}/oauth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      client_name: 'Countersign bench',
+      redirect_uris: [redirect],
+      token_endpoint_auth_method: 'none',
+    }),
+  })
+  if (registered.status !== 201) throw new Error(`OAuth registration answered ${registered.status}`)
+  const { client_id } = (await registered.json()) as { client_id: string }
+  return (await signInOverHttp(base, client_id, redirect, { login, password })).access_token
 }

@@ -77,6 +77,7 @@ function benchTarget(odoo: RealOdoo, protocol: 'jsonrpc' | 'json2'): OdooTarget 
     db: odoo.db,
     protocol,
     requester: { login: demo.login, secret: demo.api_key },
+    requester_password: demo.password,
     approver: { login: admin.login, secret: admin.password },
     service: { login: admin.login, secret: admin.api_key },
     nextWrite: null,

@@ -19,6 +19,11 @@ export interface OdooTarget {
   protocol: 'jsonrpc' | 'json2'
   /** The AI's Odoo user: every connection of the bench belongs to them. */
   requester: Login
+  /**
+   * That user's Odoo password, for signing an MCP client in over OAuth (the consent page makes an
+   * API key with it); null: the OAuth case is left out (a real Odoo without BENCH_REQUESTER_PASSWORD).
+   */
+  requester_password: string | null
   /** Decides in the console and the JSON API; must be an MCP administrator (COUNTERSIGN_ADMINS). */
   approver: Login
   /** Creates the approvers' Odoo activities; null = no activities (real Odoo without a service user). */
@@ -50,6 +55,7 @@ export async function openTarget(env: NodeJS.ProcessEnv): Promise<OdooTarget> {
     db: sandbox.db,
     protocol: 'jsonrpc',
     requester: { login: demo.login, secret: demo.api_key },
+    requester_password: demo.password,
     approver: { login: admin.login, secret: admin.password },
     service: { login: admin.login, secret: admin.api_key },
     nextWrite: (model, method) =>
@@ -78,6 +84,7 @@ function realOdoo(env: NodeJS.ProcessEnv): OdooTarget {
       login: need(env, 'BENCH_REQUESTER_LOGIN', "the AI's Odoo login"),
       secret: need(env, 'BENCH_REQUESTER_KEY', "that user's API key"),
     },
+    requester_password: env.BENCH_REQUESTER_PASSWORD?.trim() || null,
     approver: {
       login: need(env, 'BENCH_APPROVER_LOGIN', 'an MCP administrator’s Odoo login'),
       secret: need(env, 'BENCH_APPROVER_PASSWORD', "that user's password (the console login needs one)"),

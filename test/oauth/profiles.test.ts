@@ -109,7 +109,9 @@ describe('OAuth consent with policy profiles', () => {
         password: 'demo',
         profile: String(ids.Managers),
       }),
-    ).rejects.toThrow()
+    ).rejects.toThrow(
+      /answered HTTP 422, not 303: .*you may not use this profile \(none of your Odoo groups has it\)/,
+    )
     expect({ keys: await keysOfDemo(), connections: (await listConnections(store.db)).length }).toEqual(
       before,
     )
