@@ -17,7 +17,7 @@ import { EFFECT_KINDS } from '../domain/effects/effect.js'
 import { loosenings } from '../domain/policy.js'
 import type { Profile } from '../domain/profile.js'
 import { odooSecretContext, policyOf } from '../mcp/principal.js'
-import { apiKeyName, issueApiKey, removeApiKeys } from '../odoo/api-keys.js'
+import { apiKeyName, type IssuedApiKey, issueApiKey, removeApiKeys } from '../odoo/api-keys.js'
 import { OdooError } from '../odoo/errors.js'
 import type { OdooClient, OdooSession } from '../odoo/types.js'
 import { reassignPending } from '../store/approval-transitions.js'
@@ -208,9 +208,8 @@ export async function createOwnConnection(
   if (!parsed.success) throw invalid(parsed.error)
   const input = parsed.data
   let secret: string
-  let odoo_key_name: string | null = null
-  let odoo_key_id: number | null = null
-  let odoo_key_expires_at: Date | null = null
+  /** The key Countersign made in Odoo; null: the owner pasted one. */
+  let made: MadeKey | null = null
   /** Takes back the key Countersign made when the connection is not made after all. */
   let takeBack = async () => {}
   if (input.password) {
@@ -221,9 +220,7 @@ export async function createOwnConnection(
       key_name: apiKeyName(input.ai_client),
     })
     secret = issued.key
-    odoo_key_name = issued.name
-    odoo_key_id = issued.id
-    odoo_key_expires_at = issued.expires_at
+    made = issued
     takeBack = async () => {
       if (issued.id !== null)
         await removeApiKeys(deps.odoo, { login: owner.login, password, id: issued.id }).catch(() => 0)
@@ -237,11 +234,7 @@ export async function createOwnConnection(
     secret = input.odoo_api_key as string
   }
   try {
-    return await storeOwnConnection(
-      deps,
-      { ...input, secret, odoo_key_name, odoo_key_id, odoo_key_expires_at },
-      owner,
-    )
+    return await storeOwnConnection(deps, { ...input, secret, made }, owner)
   } catch (error) {
     await takeBack()
     throw error
@@ -254,14 +247,12 @@ async function storeOwnConnection(
     name: string
     ai_client: string
     secret: string
-    odoo_key_name: string | null
-    odoo_key_id: number | null
-    odoo_key_expires_at: Date | null
+    made: MadeKey | null
     profile_id?: number | undefined
   },
   owner: Owner,
 ): Promise<{ connection: Connection; token: string }> {
-  const { secret, odoo_key_name, odoo_key_id, odoo_key_expires_at } = input
+  const { secret, made } = input
   let session: OdooSession
   try {
     session = await deps.odoo.authenticate({ login: owner.login, secret })
@@ -298,14 +289,12 @@ async function storeOwnConnection(
       ...newConnectionPolicy(profile),
       ai_client: input.ai_client,
       created_by: owner,
-      odoo_key_name,
-      odoo_key_id,
-      odoo_key_expires_at,
+      ...madeKeyColumns(made),
     },
     { kind: 'user', ...owner },
     {
       ai_client: input.ai_client,
-      odoo_key: odoo_key_name ? `made by Countersign: ${odoo_key_name}` : 'given by the owner',
+      odoo_key: made ? `made by Countersign: ${made.name}` : 'given by the owner',
     },
   )
   return { connection, token }
@@ -381,6 +370,18 @@ async function insertCreated(
     })
     return created
   })
+}
+
+/** What a connection records of the Odoo API key Countersign made for it (odoo/api-keys.ts). */
+export type MadeKey = Pick<IssuedApiKey, 'name' | 'id' | 'expires_at'>
+
+/** That key as the connection's columns; all null when the owner gave the key. */
+function madeKeyColumns(made: MadeKey | null) {
+  return {
+    odoo_key_name: made?.name ?? null,
+    odoo_key_id: made?.id ?? null,
+    odoo_key_expires_at: made?.expires_at ?? null,
+  }
 }
 
 function tokenColumns(token: string) {
@@ -469,10 +470,8 @@ export async function createOAuthConnection(
     odoo_api_key: string
     /** The profile picked at consent (usable-profiles.ts pickProfile). */
     profile: Profile
-    /** The name of the Odoo API key made for it at consent, and its id when Odoo listed it. */
-    odoo_key_name: string
-    odoo_key_id: number | null
-    odoo_key_expires_at: Date | null
+    /** The Odoo API key made for it at consent. */
+    made: MadeKey
     oauth_client_id: string
     oauth_grant_id: string
   },
@@ -492,9 +491,7 @@ export async function createOAuthConnection(
       ...newConnectionPolicy(input.profile),
       ai_client: input.name.slice(0, 100),
       created_by: { uid: owner.uid, login: owner.login },
-      odoo_key_name: input.odoo_key_name,
-      odoo_key_id: input.odoo_key_id,
-      odoo_key_expires_at: input.odoo_key_expires_at,
+      ...madeKeyColumns(input.made),
       oauth_client_id: input.oauth_client_id,
       oauth_grant_id: input.oauth_grant_id,
     },

@@ -259,9 +259,7 @@ export async function consentRoutes(app: FastifyInstance, options: ConsentRoutes
         owner: { uid: actor.uid, login: actor.login, name: actor.name },
         odoo_api_key: key.key,
         profile,
-        odoo_key_name: key.name,
-        odoo_key_id: key.id,
-        odoo_key_expires_at: key.expires_at,
+        made: key,
         oauth_client_id: client.client_id,
         oauth_grant_id: grantId,
       })

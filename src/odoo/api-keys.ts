@@ -93,30 +93,27 @@ export async function issueApiKey(
       if (typeof key !== 'string' || key === '') {
         throw new OdooError('server_error', 'Odoo made no API key: make_key did not answer the key')
       }
-      const [listed] = await web.call<number[]>('res.users.apikeys', 'search', {
-        kwargs: {
-          domain: [
-            ['user_id', '=', web.uid],
-            ['name', '=', name],
-          ],
-          order: 'id desc',
-          limit: 1,
-        },
-      })
-      let expires_at: Date | null = null
-      if (duration !== null && duration !== '0' && listed !== undefined) {
-        const [row] = await web.call<Array<{ expiration_date?: string | false }>>(
-          'res.users.apikeys',
-          'read',
-          {
-            ids: [listed],
-            kwargs: { fields: ['expiration_date'] },
+      // The key as its owner lists it, in one call; 17 has no expiration_date (nor a duration).
+      const [listed] = await web.call<Array<{ id: number; expiration_date?: string | false }>>(
+        'res.users.apikeys',
+        'search_read',
+        {
+          kwargs: {
+            domain: [
+              ['user_id', '=', web.uid],
+              ['name', '=', name],
+            ],
+            fields: duration === null ? ['id'] : ['id', 'expiration_date'],
+            order: 'id desc',
+            limit: 1,
           },
-        )
-        // Odoo's datetimes are UTC without a zone.
-        if (row?.expiration_date) expires_at = new Date(`${row.expiration_date.replace(' ', 'T')}Z`)
-      }
-      return { uid: web.uid, login: input.login, name, key, id: listed ?? null, expires_at }
+        },
+      )
+      // Odoo's datetimes are UTC without a zone.
+      const expires_at = listed?.expiration_date
+        ? new Date(`${listed.expiration_date.replace(' ', 'T')}Z`)
+        : null
+      return { uid: web.uid, login: input.login, name, key, id: listed?.id ?? null, expires_at }
     } finally {
       await web.close()
     }

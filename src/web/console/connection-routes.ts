@@ -86,6 +86,30 @@ export async function connectionRoutes(
     return connection
   }
 
+  /**
+   * Runs `run`, in which Odoo checks a password or key the person typed, within the login limit
+   * like a login, so that a stolen console cookie cannot be used to guess its person's password:
+   * only Odoo refusing it counts as a failure; success clears the attempt, bad input or a fault
+   * takes it back. Over the limit: 429 before Odoo is asked.
+   */
+  const typedSecret = async <T>(
+    viewer: Viewer,
+    request: FastifyRequest,
+    run: () => Promise<T>,
+  ): Promise<T> => {
+    const attempt = options.limiter.attempt(viewer.actor.login, request.ip)
+    await attempt.allowed()
+    await attempt.count()
+    try {
+      const result = await run()
+      await attempt.succeeded()
+      return result
+    } catch (error) {
+      if (!(isOdooError(error) && error.kind === 'authentication_failed')) await attempt.undecided()
+      throw error
+    }
+  }
+
   /** A refusal of the change, as a message for the form; anything else is not ours to word. */
   const problem = (error: unknown): HttpError => {
     if (error instanceof ConnectionError) return new HttpError(422, 'CS_INVALID_CONNECTION', error.message)
@@ -135,28 +159,22 @@ export async function connectionRoutes(
       form.method === 'password'
         ? { password: text(body.password) }
         : { odoo_api_key: text(body.odoo_api_key) }
-    // Odoo checks the password or key here: within the login limit, like a login, so that a stolen
-    // console cookie cannot be used to guess its person's password.
-    const attempt = options.limiter.attempt(viewer.actor.login, request.ip)
     try {
-      await attempt.allowed()
-      await attempt.count()
-      const created = await createOwnConnection(
-        deps,
-        {
-          name: form.name,
-          ai_client,
-          ...secret,
-          ...(form.profile !== '' && { profile_id: Number(form.profile) }),
-        },
-        owner(viewer),
+      const created = await typedSecret(viewer, request, () =>
+        createOwnConnection(
+          deps,
+          {
+            name: form.name,
+            ai_client,
+            ...secret,
+            ...(form.profile !== '' && { profile_id: Number(form.profile) }),
+          },
+          owner(viewer),
+        ),
       )
-      await attempt.succeeded()
       return sendPage(reply, tokenPage(viewer, created.connection, created.token, mcp_url, false))
     } catch (error) {
       if (error instanceof HttpError) throw error
-      // Only Odoo refusing the password or key counts against the limit; bad input or a fault does not.
-      if (!(isOdooError(error) && error.kind === 'authentication_failed')) await attempt.undecided()
       const refusal = ownProblem(error)
       return again(
         reply,
@@ -246,17 +264,15 @@ export async function connectionRoutes(
         'CS_NOT_OWNER',
         'Only the owner of a connection may delete its Odoo API key; revoke it without a password.',
       )
-    const attempt = options.limiter.attempt(viewer.actor.login, request.ip)
-    await attempt.allowed()
-    await attempt.count()
     try {
-      const removal = await revokeWithOdooKey(deps, connection.connection_id, owner(viewer), password)
-      await attempt.succeeded()
+      const removal = await typedSecret(viewer, request, () =>
+        revokeWithOdooKey(deps, connection.connection_id, owner(viewer), password),
+      )
       const done = removal === 'deleted' ? 'revoked_key_deleted' : 'revoked_key_gone'
       return reply.redirect(`/connections/${connection.connection_id}?done=${done}`, 303)
     } catch (error) {
+      if (error instanceof HttpError) throw error
       const wrongPassword = isOdooError(error) && error.kind === 'authentication_failed'
-      if (!wrongPassword) await attempt.undecided()
       const refusal = wrongPassword
         ? new HttpError(422, 'CS_INVALID_CONNECTION', error.message)
         : problem(error)
