@@ -220,7 +220,18 @@ async function ensurePostgresRole(options: Options): Promise<string> {
         if ((error as { code?: string }).code !== '42710') throw error
       })
     }
-    await client.query(`ALTER ROLE odoo LOGIN SUPERUSER PASSWORD '${password}'`)
+    // `up 17` and `up 19` run at once (.ci/run): PostgreSQL refuses the second of two simultaneous
+    // changes to the same role ("tuple concurrently updated", XX000). Both set the same password, so
+    // trying again is safe.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.query(`ALTER ROLE odoo LOGIN SUPERUSER PASSWORD '${password}'`)
+        break
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'XX000' || attempt === 5) throw error
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt))
+      }
+    }
   } finally {
     await client.end()
   }
