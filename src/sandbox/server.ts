@@ -134,10 +134,16 @@ async function route(runtime: Runtime, request: IncomingMessage, response: Serve
 }
 
 export function createSandboxServer(runtime: Runtime): Server {
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     route(runtime, request, response).catch((error: unknown) => {
       if (!response.headersSent) send(response, 500, { error: String((error as Error)?.message ?? error) })
       else response.destroy()
     })
   })
+  // Odoo's threaded werkzeug server keeps an idle keep-alive connection open until the client closes
+  // it (its request handler has no socket timeout outside --test-enable: odoo/service/server.py).
+  // Node's default closes it after 5 s, which a loaded client could race with a write on the same
+  // socket and get ECONNRESET where real Odoo never resets. close() ends open connections itself.
+  server.keepAliveTimeout = 0
+  return server
 }
